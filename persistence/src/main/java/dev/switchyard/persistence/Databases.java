@@ -1,0 +1,44 @@
+package dev.switchyard.persistence;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.output.MigrateResult;
+
+/** The project's own connection pool and schema migration. */
+public final class Databases {
+
+  private Databases() {}
+
+  /** A small pool for the switch's own tables; the journal uses Pekko Persistence JDBC's pool. */
+  public static HikariDataSource pool(DatabaseSettings settings, String name) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(name);
+    config.setJdbcUrl(settings.url());
+    config.setUsername(settings.user());
+    config.setPassword(settings.password());
+    config.setMaximumPoolSize(settings.maxPoolSize());
+    config.setMinimumIdle(1);
+    config.setAutoCommit(false);
+    return new HikariDataSource(config);
+  }
+
+  /**
+   * Creates or upgrades the schema to the newest version. Safe to run on every start and from several nodes at
+   * once: Flyway records applied versions in {@code flyway_schema_history} and serializes concurrent runs with
+   * a database lock.
+   */
+  public static MigrateResult migrate(DataSource dataSource, DatabaseSettings settings) {
+    var configuration =
+        Flyway.configure()
+            .dataSource(dataSource)
+            .locations("classpath:db/migration/" + settings.vendor().migrationFolder())
+            .baselineOnMigrate(false)
+            .validateMigrationNaming(true);
+    if (settings.vendor() == DatabaseSettings.Vendor.POSTGRESQL && !settings.schema().isBlank()) {
+      configuration = configuration.schemas(settings.schema()).createSchemas(true);
+    }
+    return configuration.load().migrate();
+  }
+}

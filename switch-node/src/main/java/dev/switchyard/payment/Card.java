@@ -1,0 +1,20 @@
+package dev.switchyard.payment;
+
+import dev.switchyard.protocol.v1.CardFingerprint;
+
+/**
+ * What the switch keeps of a card once the gateway has seen it: BIN, last four, keyed hash and expiry. There is
+ * deliberately no field for the card number.
+ */
+public record Card(String bin, String last4, String panHash, int expiryMonth, int expiryYear) {
+
+  public CardFingerprint toProto() {
+    return CardFingerprint.newBuilder()
+        .setBin(bin)
+        .setLast4(last4)
+        .setPanHash(panHash)
+        .setExpiryMonth(expiryMonth)
+        .setExpiryYear(expiryYear)
+        .build();
+  }
+}

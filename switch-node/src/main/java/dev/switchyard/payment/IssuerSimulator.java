@@ -1,0 +1,113 @@
+package dev.switchyard.payment;
+
+import com.typesafe.config.Config;
+import dev.switchyard.protocol.v1.ResultCode;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An in-process issuer with deterministic rules, for development, tests and load tests. The decision depends
+ * only on the last two digits of the amount in minor units:
+ *
+ * <ul>
+ *   <li>{@code 05} declines DO_NOT_HONOR, {@code 51} INSUFFICIENT_FUNDS, {@code 54} EXPIRED_CARD, {@code 13}
+ *       INVALID_AMOUNT, {@code 59} SUSPECTED_FRAUD, {@code 62} RESTRICTED_CARD;
+ *   <li>the configured {@code never-answer-suffix} (default {@code 91}) never answers, so the payment goes
+ *       IN_DOUBT and is reversed;
+ *   <li>anything else is approved with an authorization code derived from the payment id.
+ * </ul>
+ *
+ * Every answer comes after the configured delay. The first {@code reversal-failures} reversals of each payment
+ * fail, to exercise the retry path. The same rules apply to incremental authorizations.
+ */
+public final class IssuerSimulator implements IssuerGateway {
+
+  private static final Map<Integer, ResultCode> DECLINES =
+      Map.of(
+          5, ResultCode.DO_NOT_HONOR,
+          51, ResultCode.INSUFFICIENT_FUNDS,
+          54, ResultCode.EXPIRED_CARD,
+          13, ResultCode.INVALID_AMOUNT,
+          59, ResultCode.SUSPECTED_FRAUD,
+          62, ResultCode.RESTRICTED_CARD);
+
+  private final Duration delay;
+  private final int neverAnswerSuffix;
+  private final int reversalFailures;
+  private final Map<String, AtomicInteger> reversalAttempts = new ConcurrentHashMap<>();
+  private final Map<String, Boolean> reversed = new ConcurrentHashMap<>();
+
+  public IssuerSimulator(Duration delay, int neverAnswerSuffix, int reversalFailures) {
+    this.delay = delay;
+    this.neverAnswerSuffix = neverAnswerSuffix;
+    this.reversalFailures = reversalFailures;
+  }
+
+  /** Reads {@code switch.issuer.simulator}. */
+  public static IssuerSimulator create(Config config) {
+    Config c = config.getConfig("switch.issuer.simulator");
+    return new IssuerSimulator(
+        c.getDuration("delay"), c.getInt("never-answer-suffix"), c.getInt("reversal-failures"));
+  }
+
+  @Override
+  public CompletionStage<Decision> authorize(String paymentId, Card card, String merchantId, Money amount) {
+    return decide(paymentId, amount);
+  }
+
+  @Override
+  public CompletionStage<Decision> increment(String paymentId, Card card, Money amount) {
+    return decide(paymentId, amount);
+  }
+
+  @Override
+  public CompletionStage<Void> reverse(String paymentId, Money amount) {
+    int attempt = reversalAttempts.computeIfAbsent(paymentId, id -> new AtomicInteger()).incrementAndGet();
+    if (attempt <= reversalFailures) {
+      return later(() -> {
+        throw new IllegalStateException("simulated issuer link failure on reversal attempt " + attempt);
+      });
+    }
+    return later(() -> {
+      reversed.put(paymentId, Boolean.TRUE);
+      return null;
+    });
+  }
+
+  /** Whether a reversal for this payment was acknowledged; for tests. */
+  public boolean wasReversed(String paymentId) {
+    return reversed.containsKey(paymentId);
+  }
+
+  private CompletionStage<Decision> decide(String paymentId, Money amount) {
+    int suffix = (int) Math.floorMod(amount.minorUnits(), 100L);
+    if (suffix == neverAnswerSuffix) {
+      return new CompletableFuture<>();
+    }
+    ResultCode decline = DECLINES.get(suffix);
+    Decision decision =
+        decline == null
+            ? Decision.approve(authCode(paymentId, amount))
+            : Decision.decline(decline, "simulated issuer rule for amounts ending in " + suffix);
+    return later(() -> decision);
+  }
+
+  private static String authCode(String paymentId, Money amount) {
+    int h = (paymentId.hashCode() * 31 + Long.hashCode(amount.minorUnits())) & 0x7fffffff;
+    return String.format("%06d", h % 1_000_000);
+  }
+
+  private <T> CompletionStage<T> later(java.util.function.Supplier<T> answer) {
+    if (delay.isZero()) {
+      return CompletableFuture.supplyAsync(answer);
+    }
+    Executor delayed = CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS);
+    return CompletableFuture.supplyAsync(answer, delayed);
+  }
+}

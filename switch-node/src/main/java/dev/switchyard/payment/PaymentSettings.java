@@ -1,0 +1,29 @@
+package dev.switchyard.payment;
+
+import com.typesafe.config.Config;
+import dev.switchyard.persistence.TagSlices;
+import java.time.Duration;
+
+/** {@code switch.payment} and {@code switch.persistence}, read once at start. */
+public record PaymentSettings(
+    Duration holdWindow,
+    Duration issuerTimeout,
+    Duration reversalRetryMin,
+    Duration reversalRetryMax,
+    Duration disputeResponseWindow,
+    int snapshotEvery,
+    TagSlices tags) {
+
+  public static PaymentSettings create(Config config) {
+    Config p = config.getConfig("switch.payment");
+    Config persistence = config.getConfig("switch.persistence");
+    return new PaymentSettings(
+        p.getDuration("hold-window"),
+        p.getDuration("issuer-timeout"),
+        p.getDuration("reversal-retry-min"),
+        p.getDuration("reversal-retry-max"),
+        p.getDuration("dispute-response-window"),
+        persistence.getInt("snapshot-every"),
+        new TagSlices(persistence.getString("tag-prefix"), persistence.getInt("tag-slices")));
+  }
+}
