@@ -1,0 +1,123 @@
+package dev.switchyard.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.switchyard.payment.IssuerGateway;
+import dev.switchyard.payment.IssuerSimulator;
+import dev.switchyard.payment.PaymentDeadlines;
+import dev.switchyard.payment.PaymentEntity;
+import dev.switchyard.payment.PaymentSettings;
+import dev.switchyard.persistence.DatabaseSettings;
+import dev.switchyard.persistence.Databases;
+import dev.switchyard.protocol.v1.PaymentReply;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.japi.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One switch node: migrates the schema, starts the actor system, joins the cluster and starts the payment
+ * entities and their deadline daemons. What faces the outside (gateway, operator HTTP) hangs off this.
+ */
+public final class SwitchNode implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SwitchNode.class);
+
+  private final ActorSystem<Void> system;
+  private final HikariDataSource dataSource;
+  private final PaymentEntity.Dependencies dependencies;
+
+  private SwitchNode(ActorSystem<Void> system, HikariDataSource dataSource, PaymentEntity.Dependencies deps) {
+    this.system = system;
+    this.dataSource = dataSource;
+    this.dependencies = deps;
+  }
+
+  /**
+   * The node's configuration: {@code overrides}, then the overlay {@code switch/<overlay>.conf} of
+   * cluster-config, then the node's application.conf and the libraries' reference.conf.
+   */
+  public static Config loadConfig(String overlay, Config overrides) {
+    Config overlayConfig;
+    try {
+      overlayConfig = ConfigFactory.parseResources(
+          "switch/" + overlay + ".conf", ConfigParseOptions.defaults().setAllowMissing(false));
+    } catch (com.typesafe.config.ConfigException.IO e) {
+      throw new IllegalArgumentException("No configuration overlay named '" + overlay + "'", e);
+    }
+    return ConfigFactory.load(
+        overrides.withFallback(overlayConfig).withFallback(ConfigFactory.parseResources("application.conf")));
+  }
+
+  public static SwitchNode start(Config config) {
+    return start(config, IssuerSimulator.create(config), Clock.systemUTC());
+  }
+
+  public static SwitchNode start(Config config, IssuerGateway issuer, Clock clock) {
+    DatabaseSettings db = DatabaseSettings.create(config);
+    HikariDataSource dataSource = Databases.pool(db, "switch-own");
+    try {
+      var migrated = Databases.migrate(dataSource, db);
+      log.info("Schema of {} at version {} ({} migrations applied now)",
+          db, migrated.targetSchemaVersion, migrated.migrationsExecuted);
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
+    PaymentSettings settings = PaymentSettings.create(config);
+    PaymentEntity.Dependencies deps = new PaymentEntity.Dependencies(settings, issuer, clock);
+    PaymentDeadlines.Settings deadlines = PaymentDeadlines.Settings.create(config);
+    boolean joinSelf = config.getBoolean("switch.cluster.join-self");
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "switch", config);
+    // Sharding and daemons are initialized before start() returns, so callers can send at once.
+    if (joinSelf) {
+      Cluster cluster = Cluster.get(system);
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+    PaymentEntity.init(system, deps);
+    PaymentDeadlines.init(system, dataSource, settings.tags(), deadlines, clock);
+    system.getWhenTerminated().whenComplete((done, failure) -> dataSource.close());
+    return new SwitchNode(system, dataSource, deps);
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  public HikariDataSource dataSource() {
+    return dataSource;
+  }
+
+  public PaymentEntity.Dependencies dependencies() {
+    return dependencies;
+  }
+
+  /** Sends one command to a payment wherever it lives in the cluster, and waits at most {@code timeout}. */
+  public CompletionStage<PaymentReply> ask(
+      String paymentId, Function<ActorRef<PaymentReply>, PaymentEntity.Command> command, Duration timeout) {
+    return ClusterSharding.get(system).entityRefFor(PaymentEntity.ENTITY_KEY, paymentId).ask(command, timeout);
+  }
+
+  /** Stops the node through Pekko's coordinated shutdown and waits for it. */
+  @Override
+  public void close() {
+    system.terminate();
+    try {
+      system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      log.warn("The actor system did not terminate cleanly: {}", e.toString());
+    }
+    dataSource.close();
+  }
+}

@@ -1,0 +1,190 @@
+package dev.switchyard.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchyard.payment.CardProtector;
+import dev.switchyard.payment.Money;
+import dev.switchyard.payment.PaymentEntity;
+import dev.switchyard.payment.PaymentIds;
+import dev.switchyard.persistence.DatabaseSettings;
+import dev.switchyard.persistence.Databases;
+import dev.switchyard.protocol.v1.PaymentReply;
+import dev.switchyard.protocol.v1.PaymentState;
+import dev.switchyard.protocol.v1.ResultCode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** A node on a real journal (H2 file, PostgreSQL): restarts, concurrency, card data at rest, deadlines. */
+class PaymentRecoveryIT {
+
+  private static final Duration ASK = Duration.ofSeconds(10);
+  private static final String PAN = "4111111111111111";
+  private static final String ACQ = "acq-it";
+
+  @TempDir Path dataDir;
+  private final List<SwitchNode> nodes = new ArrayList<>();
+  private TestDatabases.Target target;
+
+  @AfterEach
+  void tearDown() {
+    nodes.forEach(SwitchNode::close);
+    if (target != null) {
+      TestDatabases.dropSchema(target.schema());
+    }
+  }
+
+  private SwitchNode start(TestDatabases db, String extra) {
+    if (target == null) {
+      target = db.prepare(dataDir);
+    }
+    var config = SwitchNode.loadConfig(target.overlay(),
+        com.typesafe.config.ConfigFactory.parseString(extra).withFallback(target.overrides()));
+    SwitchNode node = SwitchNode.start(config);
+    nodes.add(node);
+    return node;
+  }
+
+  private static PaymentReply ask(SwitchNode node, String id,
+      org.apache.pekko.japi.function.Function<org.apache.pekko.actor.typed.ActorRef<PaymentReply>,
+          PaymentEntity.Command> command) throws Exception {
+    return node.ask(id, command, ASK).toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private static String authorize(SwitchNode node, String ref, long amount, String rid) throws Exception {
+    CardProtector protector = new CardProtector(node.system().settings().config().getString("switch.card.pan-hash-key"));
+    String id = PaymentIds.derive(ACQ, ref);
+    PaymentReply reply = ask(node, id, r -> new PaymentEntity.Authorize(rid, ACQ, ref, "m-1",
+        Money.of(amount, "EUR"), protector.protect(PAN, 12, 2031), r));
+    assertThat(reply.getResult()).isEqualTo(ResultCode.APPROVED);
+    return id;
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabases.class)
+  void paymentsSurviveARestartOfTheNode(TestDatabases db) throws Exception {
+    SwitchNode first = start(db, "");
+    String captureRid = "cap-" + UUID.randomUUID();
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      String id = authorize(first, "order-" + i + "-" + UUID.randomUUID(), 10_000, "auth-" + UUID.randomUUID());
+      ids.add(id);
+      String rid = i == 0 ? captureRid : "cap-" + UUID.randomUUID();
+      ask(first, id, r -> new PaymentEntity.Capture(rid, ACQ, Money.of(6_000, "EUR"), false, r));
+      ask(first, id, r -> new PaymentEntity.Refund("ref-" + UUID.randomUUID(), ACQ, Money.of(1_000, "EUR"), r));
+    }
+    PaymentReply before = ask(first, ids.get(0), r -> new PaymentEntity.Get(ACQ, r));
+    first.close();
+    nodes.remove(first);
+
+    SwitchNode second = start(db, "");
+    for (String id : ids) {
+      PaymentReply after = ask(second, id, r -> new PaymentEntity.Get(ACQ, r));
+      assertThat(after.getPayment().getState()).isEqualTo(PaymentState.PARTIALLY_CAPTURED);
+      assertThat(after.getPayment().getCapturedMinor()).isEqualTo(6_000);
+      assertThat(after.getPayment().getRefundedMinor()).isEqualTo(1_000);
+    }
+    assertThat(ask(second, ids.get(0), r -> new PaymentEntity.Get(ACQ, r))).isEqualTo(before);
+    PaymentReply replay = ask(second, ids.get(0),
+        r -> new PaymentEntity.Capture(captureRid, ACQ, Money.of(6_000, "EUR"), false, r));
+    assertThat(replay.getResult()).isEqualTo(ResultCode.APPROVED);
+    assertThat(replay.getPayment().getCapturedMinor()).as("the replay answers as it did, before the refund")
+        .isEqualTo(6_000);
+    assertThat(replay.getPayment().getRefundedMinor()).isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabases.class)
+  void twoConcurrentRefundsOfSixtyOnACapturedHundredLetExactlyOneThrough(TestDatabases db) throws Exception {
+    SwitchNode node = start(db, "");
+    for (int round = 0; round < 10; round++) {
+      String id = authorize(node, "race-" + UUID.randomUUID(), 100, "a-" + UUID.randomUUID());
+      ask(node, id, r -> new PaymentEntity.Capture("c-" + UUID.randomUUID(), ACQ, Money.of(100, "EUR"), false, r));
+      CompletableFuture<PaymentReply> one = CompletableFuture.supplyAsync(() -> refund60(node, id));
+      CompletableFuture<PaymentReply> two = CompletableFuture.supplyAsync(() -> refund60(node, id));
+      List<ResultCode> results = List.of(one.get().getResult(), two.get().getResult());
+      assertThat(results).containsExactlyInAnyOrder(ResultCode.APPROVED, ResultCode.AMOUNT_EXCEEDS_AVAILABLE);
+      assertThat(ask(node, id, r -> new PaymentEntity.Get(ACQ, r)).getPayment().getRefundedMinor()).isEqualTo(60);
+    }
+  }
+
+  private static PaymentReply refund60(SwitchNode node, String id) {
+    return node.ask(id, r -> new PaymentEntity.Refund("r-" + UUID.randomUUID(), ACQ, Money.of(60, "EUR"), r), ASK)
+        .toCompletableFuture().join();
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabases.class)
+  void noCardNumberIsStoredAnywhereInTheJournal(TestDatabases db) throws Exception {
+    SwitchNode node = start(db, "switch.persistence.snapshot-every = 2");
+    for (int i = 0; i < 3; i++) {
+      String id = authorize(node, "pan-" + UUID.randomUUID(), 5_000, "a-" + UUID.randomUUID());
+      for (int c = 0; c < 3; c++) {
+        ask(node, id, r -> new PaymentEntity.Capture("c-" + UUID.randomUUID(), ACQ, Money.of(1_000, "EUR"), false, r));
+      }
+    }
+    int rows = 0;
+    int withBin = 0;
+    try (Connection c = node.dataSource().getConnection(); Statement s = c.createStatement()) {
+      for (String query : List.of(
+          "SELECT \"event_payload\" FROM \"event_journal\"",
+          "SELECT \"snapshot_payload\" FROM \"snapshot\"")) {
+        try (ResultSet rs = s.executeQuery(query)) {
+          while (rs.next()) {
+            String stored = new String(rs.getBytes(1), StandardCharsets.ISO_8859_1);
+            assertThat(stored).doesNotContain(PAN).doesNotContain(PAN.substring(0, 12));
+            rows++;
+            withBin += stored.contains("411111") ? 1 : 0;
+          }
+        }
+      }
+      c.rollback();
+    }
+    assertThat(rows).as("journal rows and snapshots were inspected").isGreaterThan(12);
+    assertThat(withBin).as("the BIN is kept, so the payloads read are the card-bearing ones").isGreaterThanOrEqualTo(3);
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabases.class)
+  void anUncapturedHoldExpiresAfterARestartWithoutAnyRequest(TestDatabases db) throws Exception {
+    SwitchNode first = start(db, "switch.payment.hold-window = 3s");
+    String id = authorize(first, "expiry-" + UUID.randomUUID(), 7_000, "a-" + UUID.randomUUID());
+    first.close();
+    nodes.remove(first);
+
+    SwitchNode second = start(db, "switch.payment.hold-window = 3s");
+    TestProbe<Object> probe = TestProbe.create(second.system());
+    probe.awaitAssert(Duration.ofSeconds(30), Duration.ofMillis(250), () -> {
+      PaymentReply now = ask(second, id, r -> new PaymentEntity.Get(ACQ, r));
+      assertThat(now.getPayment().getState()).isEqualTo(PaymentState.EXPIRED);
+      return null;
+    });
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabases.class)
+  void schemaMigrationIsIdempotent(TestDatabases db) throws Exception {
+    SwitchNode node = start(db, "");
+    DatabaseSettings settings = DatabaseSettings.create(node.system().settings().config());
+    var again = Databases.migrate(node.dataSource(), settings);
+    assertThat(again.migrationsExecuted).isZero();
+    assertThat(again.targetSchemaVersion).isNull();
+    try (Connection c = node.dataSource().getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT COUNT(*) FROM payment_deadline")) {
+      assertThat(rs.next()).isTrue();
+    }
+  }
+}
