@@ -1,0 +1,53 @@
+package dev.switchyard.payment;
+
+import dev.switchyard.bench.BenchmarkBase;
+import dev.switchyard.persistence.TagSlices;
+import dev.switchyard.protocol.v1.AuthorizationRequested;
+import dev.switchyard.protocol.v1.Authorized;
+import dev.switchyard.protocol.v1.PaymentEvent;
+import java.time.Duration;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+
+/**
+ * The entity's own work per command, without the actor and the journal: check a capture against the state
+ * (the business rules), build its event, apply it to get the new state (which also records the answer for
+ * idempotency), and hash the parameters.
+ */
+@State(Scope.Benchmark)
+public class CommandHandlingBenchmark extends BenchmarkBase {
+
+  private Payment authorized;
+  private PaymentEntity.Capture capture;
+  private final PaymentSettings settings = new PaymentSettings(Duration.ofDays(7), Duration.ofSeconds(10),
+      Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofDays(30), 50, new TagSlices("payment", 8));
+
+  @Setup
+  public void setUp() {
+    PaymentEvent requested = PaymentEvent.newBuilder().setRequestId("auth-1").setParamsHash(1)
+        .setAuthorizationRequested(AuthorizationRequested.newBuilder()
+            .setPaymentId("pay_0123456789abcdef0123456789abcdef").setAcquirerId("acq").setAcquirerReference("o-1")
+            .setMerchantId("m-1").setAmount(Money.of(10_000, "EUR").toProto())
+            .setCard(new Card("411111", "1111", "ab".repeat(32), 12, 2030).toProto())
+            .setIssuerDeadlineMillis(1))
+        .build();
+    authorized = Payment.start(requested).apply(PaymentEvent.newBuilder()
+        .setAuthorized(Authorized.newBuilder().setAuthCode("123456").setExpiresAtMillis(Long.MAX_VALUE)).build());
+    capture = new PaymentEntity.Capture("cap-1", "acq", Money.of(4_000, "EUR"), false, null);
+  }
+
+  @Benchmark
+  public Payment decideAndApplyCapture() {
+    PaymentEntity.Decision decision = Rules.decide(authorized, capture, 0L, settings);
+    PaymentEvent event = ((PaymentEntity.Accepted) decision).event()
+        .setRequestId(capture.requestId()).setParamsHash(capture.paramsHash()).build();
+    return authorized.apply(event);
+  }
+
+  @Benchmark
+  public long paramsHash() {
+    return capture.paramsHash();
+  }
+}

@@ -1,0 +1,122 @@
+package dev.switchyard.payment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchyard.persistence.ProtobufSerializer;
+import dev.switchyard.protocol.v1.AuthorizationExpired;
+import dev.switchyard.protocol.v1.AuthorizationInDoubt;
+import dev.switchyard.protocol.v1.AuthorizationIncremented;
+import dev.switchyard.protocol.v1.AuthorizationRequested;
+import dev.switchyard.protocol.v1.Authorized;
+import dev.switchyard.protocol.v1.Captured;
+import dev.switchyard.protocol.v1.Declined;
+import dev.switchyard.protocol.v1.DisputeClosed;
+import dev.switchyard.protocol.v1.DisputeEvidenceSubmitted;
+import dev.switchyard.protocol.v1.DisputeOpened;
+import dev.switchyard.protocol.v1.DisputeReopened;
+import dev.switchyard.protocol.v1.DisputeState;
+import dev.switchyard.protocol.v1.PaymentEvent;
+import dev.switchyard.protocol.v1.PaymentState;
+import dev.switchyard.protocol.v1.Refunded;
+import dev.switchyard.protocol.v1.ResultCode;
+import dev.switchyard.protocol.v1.Reversed;
+import dev.switchyard.protocol.v1.Voided;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
+import org.apache.pekko.serialization.Serializer;
+import org.apache.pekko.serialization.Serializers;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Every journal event and every snapshot goes through Pekko serialization and comes back equal. */
+@ExtendWith(TestKitJUnit5Extension.class)
+class SerializationTest {
+
+  @JUnit5TestKit
+  public ActorTestKit testKit = new JUnit5TestKitBuilder().withCustomConfig(PaymentFixture.config()).build();
+
+  static List<PaymentEvent> everyEvent() {
+    var money = Money.of(1234, "EUR").toProto();
+    PaymentEvent.Builder base = PaymentEvent.newBuilder()
+        .setAtMillis(1_790_000_000_000L).setRequestId("req-1").setParamsHash(-42L).setAcquirerId("acq")
+        .setStateAfter(PaymentState.AUTHORIZED);
+    return List.of(
+        base.clone().setAuthorizationRequested(AuthorizationRequested.newBuilder().setPaymentId("pay_1")
+            .setAcquirerId("acq").setAcquirerReference("ref").setMerchantId("m").setAmount(money)
+            .setCard(PaymentFixture.CARD.toProto()).setIssuerDeadlineMillis(5)).build(),
+        base.clone().setAuthorized(Authorized.newBuilder().setAuthCode("123456").setExpiresAtMillis(9)).build(),
+        base.clone().setDeclined(Declined.newBuilder().setResult(ResultCode.DO_NOT_HONOR).setReason("no")).build(),
+        base.clone().setInDoubt(AuthorizationInDoubt.newBuilder().setReason("timeout").setNextRetryAtMillis(3)).build(),
+        base.clone().setReversed(Reversed.newBuilder().setAttempts(2)).build(),
+        base.clone().setIncremented(AuthorizationIncremented.newBuilder().setAmount(money).setAuthCode("9")).build(),
+        base.clone().setCaptured(Captured.newBuilder().setAmount(money).setFinal(true)).build(),
+        base.clone().setVoided(Voided.getDefaultInstance()).build(),
+        base.clone().setRefunded(Refunded.newBuilder().setAmount(money)).build(),
+        base.clone().setExpired(AuthorizationExpired.newBuilder().setReleasedMinor(7)).build(),
+        base.clone().setDisputeOpened(DisputeOpened.newBuilder().setDisputeId("d").setAmount(money)
+            .setReasonCode("10.4").setRespondByMillis(1)).build(),
+        base.clone().setDisputeEvidenceSubmitted(DisputeEvidenceSubmitted.newBuilder().setDisputeId("d")
+            .setEvidenceRef("doc")).build(),
+        base.clone().setDisputeClosed(DisputeClosed.newBuilder().setDisputeId("d").setOutcome(DisputeState.LOST)
+            .setReason("lost")).build(),
+        base.clone().setDisputeReopened(DisputeReopened.newBuilder().setDisputeId("d").setReasonCode("4837")
+            .setRespondByMillis(2)).build());
+  }
+
+  @Test
+  void theSampleCoversEveryEventType() {
+    Set<PaymentEvent.BodyCase> covered =
+        everyEvent().stream().map(PaymentEvent::getBodyCase).collect(Collectors.toSet());
+    Set<PaymentEvent.BodyCase> all = EnumSet.allOf(PaymentEvent.BodyCase.class);
+    all.remove(PaymentEvent.BodyCase.BODY_NOT_SET);
+    assertThat(covered).isEqualTo(all);
+  }
+
+  @Test
+  void everyEventRoundTripsThroughTheProtobufSerializerWithAStableManifest() throws Exception {
+    Serialization serialization = SerializationExtension.get(testKit.system());
+    for (PaymentEvent event : everyEvent()) {
+      Serializer serializer = serialization.findSerializerFor(event);
+      assertThat(serializer).isInstanceOf(ProtobufSerializer.class);
+      String manifest = Serializers.manifestFor(serializer, event);
+      assertThat(manifest).isEqualTo("switchyard.v1.PaymentEvent");
+      byte[] bytes = serialization.serialize(event).get();
+      assertThat(serialization.deserialize(bytes, serializer.identifier(), manifest).get()).isEqualTo(event);
+    }
+  }
+
+  @Test
+  void snapshotsOfALivedPaymentRoundTrip() throws Exception {
+    PaymentFixture f = new PaymentFixture(testKit.system());
+    f.captured(10_000);
+    f.refund(1_000);
+    f.openDispute("d-1", 2_000);
+    Payment payment = f.payment();
+    Serialization serialization = SerializationExtension.get(testKit.system());
+    Serializer serializer = serialization.findSerializerFor(payment);
+    assertThat(serializer).isInstanceOf(PaymentStateSerializer.class);
+    byte[] bytes = serialization.serialize(payment).get();
+    Object back = serialization.deserialize(bytes, serializer.identifier(),
+        Serializers.manifestFor(serializer, payment)).get();
+    assertThat(back).isEqualTo(payment);
+    assertThat(((Payment) back).requests()).hasSize(4);
+  }
+
+  @Test
+  void theEmptyStateRoundTrips() throws Exception {
+    Serialization serialization = SerializationExtension.get(testKit.system());
+    PaymentEntity.Empty empty = new PaymentEntity.Empty();
+    byte[] bytes = serialization.serialize(empty).get();
+    Serializer serializer = serialization.findSerializerFor(empty);
+    assertThat(serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, empty))
+        .get()).isEqualTo(empty);
+  }
+}
