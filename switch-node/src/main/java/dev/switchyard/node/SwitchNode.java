@@ -4,6 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.switchyard.gateway.GatewayServer;
+import dev.switchyard.gateway.GatewaySettings;
+import dev.switchyard.payment.CardProtector;
 import dev.switchyard.payment.IssuerGateway;
 import dev.switchyard.payment.IssuerSimulator;
 import dev.switchyard.payment.PaymentDeadlines;
@@ -18,7 +21,9 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -38,7 +43,11 @@ public final class SwitchNode implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final PaymentEntity.Dependencies dependencies;
 
-  private SwitchNode(ActorSystem<Void> system, HikariDataSource dataSource, PaymentEntity.Dependencies deps) {
+  private final String managementUri;
+
+  private SwitchNode(ActorSystem<Void> system, HikariDataSource dataSource, PaymentEntity.Dependencies deps,
+      String managementUri) {
+    this.managementUri = managementUri;
     this.system = system;
     this.dataSource = dataSource;
     this.dependencies = deps;
@@ -87,12 +96,40 @@ public final class SwitchNode implements AutoCloseable {
     }
     PaymentEntity.init(system, deps);
     PaymentDeadlines.init(system, dataSource, settings.tags(), deadlines, clock);
+    String nodeName = config.getString("switch.node-name");
+    String managementUri;
+    GatewayServer gateway = null;
+    try {
+      if (config.getBoolean("switch.gateway.enabled")) {
+        CardProtector cards = new CardProtector(
+            config.hasPath("switch.card.pan-hash-key") ? config.getString("switch.card.pan-hash-key") : null);
+        gateway = GatewayServer.start(system, GatewaySettings.create(config), cards, clock, nodeName);
+      }
+      NodeServices.get(system).register(nodeName, gateway);
+      managementUri = PekkoManagement.get(Adapter.toClassic(system)).start()
+          .toCompletableFuture().get(30, TimeUnit.SECONDS).toString();
+    } catch (Exception e) {
+      system.terminate();
+      throw new IllegalStateException("The node could not start: " + e.getMessage(), e);
+    }
     system.getWhenTerminated().whenComplete((done, failure) -> dataSource.close());
-    return new SwitchNode(system, dataSource, deps);
+    log.info("Node {} up: gateway {}, management {}", nodeName,
+        gateway == null ? "off" : gateway.address(), managementUri);
+    return new SwitchNode(system, dataSource, deps, managementUri);
   }
 
   public ActorSystem<Void> system() {
     return system;
+  }
+
+  /** Base URI of the management HTTP server (health, cluster and operator routes). */
+  public String managementUri() {
+    return managementUri;
+  }
+
+  /** The acquirer gateway, or null when disabled. */
+  public GatewayServer gateway() {
+    return NodeServices.get(system).gateway();
   }
 
   public HikariDataSource dataSource() {

@@ -1,0 +1,192 @@
+package dev.switchyard.cli;
+
+import com.google.protobuf.util.JsonFormat;
+import dev.switchyard.protocol.client.SwitchClient;
+import dev.switchyard.protocol.v1.AcquirerRequest;
+import dev.switchyard.protocol.v1.AcquirerResponse;
+import dev.switchyard.protocol.v1.Authorize;
+import dev.switchyard.protocol.v1.CardData;
+import dev.switchyard.protocol.v1.Capture;
+import dev.switchyard.protocol.v1.GetPayment;
+import dev.switchyard.protocol.v1.IncrementAuthorization;
+import dev.switchyard.protocol.v1.Money;
+import dev.switchyard.protocol.v1.Refund;
+import dev.switchyard.protocol.v1.ResultCode;
+import dev.switchyard.protocol.v1.Void;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code switch client}: sends one request over the acquirer protocol and prints the answer as one JSON object.
+ * Exit code 0 when the switch approved, 1 for any other answer, 2 when no answer could be had.
+ */
+@Command(name = "client", mixinStandardHelpOptions = true,
+    description = "Send one request to a switch node and print the answer as JSON.",
+    subcommands = {ClientCommand.AuthorizeCmd.class, ClientCommand.CaptureCmd.class, ClientCommand.VoidCmd.class,
+        ClientCommand.RefundCmd.class, ClientCommand.IncrementCmd.class, ClientCommand.GetCmd.class})
+public final class ClientCommand implements Runnable {
+
+  @Option(names = "--host", defaultValue = "127.0.0.1:7700", description = "Gateway address host:port.")
+  String host;
+
+  @Option(names = "--acquirer", defaultValue = "demo", description = "Acquirer id.")
+  String acquirer;
+
+  @Option(names = "--secret", defaultValue = "${env:SWITCH_ACQUIRER_SECRET:-demo-secret}",
+      description = "Acquirer secret (env SWITCH_ACQUIRER_SECRET).")
+  String secret;
+
+  @Option(names = "--request-id", description = "Idempotency key; generated when absent.")
+  String requestId;
+
+  @Option(names = "--timeout", defaultValue = "15s", description = "How long to wait for the answer.")
+  String timeout;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "Say which: authorize, capture, void, refund, increment or get");
+  }
+
+  int send(AcquirerRequest.Builder request, PrintWriter out, PrintWriter err) {
+    String[] hp = host.split(":");
+    Duration wait = Duration.parse("PT" + timeout.toUpperCase());
+    try (SwitchClient client = SwitchClient.connect(hp[0], Integer.parseInt(hp[1]), Duration.ofSeconds(5))) {
+      AcquirerResponse hello = client.hello(acquirer, secret).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      if (hello.getResult() != ResultCode.APPROVED) {
+        out.println(json(hello));
+        return 1;
+      }
+      request.setRequestId(requestId != null ? requestId : UUID.randomUUID().toString());
+      AcquirerResponse answer = client.send(request).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+      out.println(json(answer));
+      return answer.getResult() == ResultCode.APPROVED ? 0 : 1;
+    } catch (Exception e) {
+      err.println("{\"error\":\"" + e.getClass().getSimpleName() + ": "
+          + String.valueOf(e.getMessage()).replace("\"", "'") + "\"}");
+      return 2;
+    } finally {
+      out.flush();
+    }
+  }
+
+  private static String json(AcquirerResponse response) throws Exception {
+    return JsonFormat.printer().omittingInsignificantWhitespace().print(response);
+  }
+
+  abstract static class Sub implements Callable<Integer> {
+    @ParentCommand ClientCommand parent;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    abstract AcquirerRequest.Builder request();
+
+    @Override
+    public Integer call() {
+      return parent.send(request(), spec.commandLine().getOut(), spec.commandLine().getErr());
+    }
+
+    static Money money(long amount, String currency) {
+      return Money.newBuilder().setMinorUnits(amount).setCurrency(currency).build();
+    }
+  }
+
+  @Command(name = "authorize", mixinStandardHelpOptions = true, description = "Authorize a card payment.")
+  static final class AuthorizeCmd extends Sub {
+    @Option(names = "--ref", required = true, description = "Your reference for the payment.") String ref;
+    @Option(names = "--pan", required = true, description = "Card number.") String pan;
+    @Option(names = "--expiry", required = true, description = "Card expiry MM/YY.") String expiry;
+    @Option(names = "--amount", required = true, description = "Amount in minor units.") long amount;
+    @Option(names = "--currency", defaultValue = "EUR", description = "ISO 4217 code.") String currency;
+    @Option(names = "--merchant", defaultValue = "demo-merchant", description = "Merchant id.") String merchant;
+
+    @Override
+    AcquirerRequest.Builder request() {
+      String[] mmYy = expiry.split("/");
+      if (mmYy.length != 2) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--expiry must be MM/YY");
+      }
+      return AcquirerRequest.newBuilder().setAuthorize(Authorize.newBuilder()
+          .setAcquirerReference(ref).setMerchantId(merchant).setAmount(money(amount, currency))
+          .setCard(CardData.newBuilder().setPan(pan).setExpiryMonth(Integer.parseInt(mmYy[0]))
+              .setExpiryYear(2000 + Integer.parseInt(mmYy[1]))));
+    }
+  }
+
+  @Command(name = "capture", mixinStandardHelpOptions = true, description = "Capture an authorized payment.")
+  static final class CaptureCmd extends Sub {
+    @Option(names = "--payment", required = true) String payment;
+    @Option(names = "--amount", required = true) long amount;
+    @Option(names = "--currency", defaultValue = "EUR") String currency;
+    @Option(names = "--final", description = "Close the payment for further captures.") boolean isFinal;
+
+    @Override
+    AcquirerRequest.Builder request() {
+      return AcquirerRequest.newBuilder().setCapture(Capture.newBuilder()
+          .setPaymentId(payment).setAmount(money(amount, currency)).setFinal(isFinal));
+    }
+  }
+
+  @Command(name = "void", mixinStandardHelpOptions = true, description = "Void an uncaptured authorization.")
+  static final class VoidCmd extends Sub {
+    @Option(names = "--payment", required = true) String payment;
+
+    @Override
+    AcquirerRequest.Builder request() {
+      return AcquirerRequest.newBuilder().setVoid(Void.newBuilder().setPaymentId(payment));
+    }
+  }
+
+  @Command(name = "refund", mixinStandardHelpOptions = true, description = "Refund captured money.")
+  static final class RefundCmd extends Sub {
+    @Option(names = "--payment", required = true) String payment;
+    @Option(names = "--amount", required = true) long amount;
+    @Option(names = "--currency", defaultValue = "EUR") String currency;
+
+    @Override
+    AcquirerRequest.Builder request() {
+      return AcquirerRequest.newBuilder().setRefund(Refund.newBuilder()
+          .setPaymentId(payment).setAmount(money(amount, currency)));
+    }
+  }
+
+  @Command(name = "increment", mixinStandardHelpOptions = true, description = "Raise an authorization.")
+  static final class IncrementCmd extends Sub {
+    @Option(names = "--payment", required = true) String payment;
+    @Option(names = "--amount", required = true) long amount;
+    @Option(names = "--currency", defaultValue = "EUR") String currency;
+
+    @Override
+    AcquirerRequest.Builder request() {
+      return AcquirerRequest.newBuilder().setIncrement(IncrementAuthorization.newBuilder()
+          .setPaymentId(payment).setAmount(money(amount, currency)));
+    }
+  }
+
+  @Command(name = "get", mixinStandardHelpOptions = true, description = "Read a payment.")
+  static final class GetCmd extends Sub {
+    @Option(names = "--payment", description = "Payment id.") String payment;
+    @Option(names = "--ref", description = "Or your reference.") String ref;
+
+    @Override
+    AcquirerRequest.Builder request() {
+      GetPayment.Builder get = GetPayment.newBuilder();
+      if (payment != null) {
+        get.setPaymentId(payment);
+      } else if (ref != null) {
+        get.setAcquirerReference(ref);
+      } else {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--payment or --ref is required");
+      }
+      return AcquirerRequest.newBuilder().setGet(get);
+    }
+  }
+}

@@ -1,0 +1,48 @@
+package dev.switchyard.gateway;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** {@code switch.gateway}, read once at start. Acquirer secrets are never part of the text form. */
+public record GatewaySettings(
+    String host,
+    int port,
+    int maxFrameBytes,
+    int maxInFlight,
+    Duration requestTimeout,
+    Duration helloTimeout,
+    Duration idleTimeout,
+    Duration drainTimeout,
+    long maxAmountMinor,
+    int ioThreads,
+    Map<String, String> acquirerSecrets) {
+
+  public static GatewaySettings create(Config config) {
+    Config g = config.getConfig("switch.gateway");
+    Map<String, String> secrets = new HashMap<>();
+    Config acquirers = g.getConfig("acquirers");
+    for (String id : acquirers.root().keySet()) {
+      secrets.put(id, acquirers.getString(id));
+    }
+    return new GatewaySettings(
+        g.getString("host"),
+        g.getInt("port"),
+        (int) g.getBytes("max-frame-size").longValue(),
+        g.getInt("max-in-flight"),
+        g.getDuration("request-timeout"),
+        g.getDuration("hello-timeout"),
+        g.getDuration("idle-timeout"),
+        g.getDuration("drain-timeout"),
+        g.getLong("max-amount-minor"),
+        g.getInt("io-threads"),
+        Map.copyOf(secrets));
+  }
+
+  @Override
+  public String toString() {
+    return "GatewaySettings[" + host + ":" + port + ", maxFrameBytes=" + maxFrameBytes + ", maxInFlight="
+        + maxInFlight + ", acquirers=" + acquirerSecrets.keySet() + "]";
+  }
+}

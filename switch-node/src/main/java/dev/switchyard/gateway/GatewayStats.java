@@ -1,0 +1,114 @@
+package dev.switchyard.gateway;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchyard.protocol.v1.ResultCode;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+
+/**
+ * What this node's gateway has answered since start: counts by operation and result, latency from request in
+ * to answer out per operation (HdrHistogram), approval rate and average approved amount of authorizations.
+ * Thread-safe; one per actor system.
+ */
+public final class GatewayStats implements Extension {
+
+  /** The operations of the acquirer protocol, as they appear in stats and metrics. */
+  public enum Operation { HELLO, AUTHORIZE, INCREMENT, CAPTURE, VOID, REFUND, GET, INVALID }
+
+  private static final long HIGHEST_NANOS = TimeUnit.MINUTES.toNanos(5);
+
+  private final Instant since = Instant.now();
+  private final Map<Operation, Map<ResultCode, LongAdder>> results = new EnumMap<>(Operation.class);
+  private final Map<Operation, Histogram> latency = new EnumMap<>(Operation.class);
+  private final LongAdder approvedAmountSum = new LongAdder();
+  private final LongAdder approvedCount = new LongAdder();
+  private final LongAdder declinedCount = new LongAdder();
+
+  private GatewayStats() {
+    for (Operation op : Operation.values()) {
+      results.put(op, new ConcurrentHashMap<>());
+      latency.put(op, new ConcurrentHistogram(HIGHEST_NANOS, 3));
+    }
+  }
+
+  /** The extension id: {@code GatewayStats.get(system)}. */
+  public static final class Id extends ExtensionId<GatewayStats> {
+    @Override
+    public GatewayStats createExtension(ActorSystem<?> system) {
+      return new GatewayStats();
+    }
+  }
+
+  private static final Id ID = new Id();
+
+  public static GatewayStats get(ActorSystem<?> system) {
+    return system.registerExtension(ID);
+  }
+
+  /** Records one answer; {@code approvedAmount} is the authorized amount of an approved authorization, else 0. */
+  public void record(Operation op, ResultCode result, long nanos, long approvedAmount) {
+    results.get(op).computeIfAbsent(result, r -> new LongAdder()).increment();
+    latency.get(op).recordValue(Math.min(Math.max(nanos, 1), HIGHEST_NANOS));
+    if (op == Operation.AUTHORIZE) {
+      if (result == ResultCode.APPROVED) {
+        approvedCount.increment();
+        approvedAmountSum.add(approvedAmount);
+      } else if (result.getNumber() >= 100 && result.getNumber() < 200) {
+        declinedCount.increment();
+      }
+    }
+  }
+
+  public long count(Operation op, ResultCode result) {
+    LongAdder adder = results.get(op).get(result);
+    return adder == null ? 0 : adder.sum();
+  }
+
+  /** The whole picture as JSON, for the operator API. */
+  public ObjectNode toJson(String node) {
+    JsonNodeFactory f = JsonNodeFactory.instance;
+    ObjectNode root = f.objectNode();
+    root.put("node", node);
+    root.put("since", since.toString());
+    ObjectNode ops = root.putObject("operations");
+    for (Operation op : Operation.values()) {
+      Histogram h = latency.get(op).copy();
+      if (h.getTotalCount() == 0) {
+        continue;
+      }
+      ObjectNode o = ops.putObject(op.name().toLowerCase());
+      o.put("count", h.getTotalCount());
+      ObjectNode byResult = o.putObject("results");
+      results.get(op).forEach((code, n) -> byResult.put(code.name(), n.sum()));
+      ObjectNode ms = o.putObject("latencyMs");
+      ms.put("p50", millis(h.getValueAtPercentile(50)));
+      ms.put("p90", millis(h.getValueAtPercentile(90)));
+      ms.put("p99", millis(h.getValueAtPercentile(99)));
+      ms.put("p999", millis(h.getValueAtPercentile(99.9)));
+      ms.put("max", millis(h.getMaxValue()));
+      ms.put("mean", Math.round(h.getMean() / 1_000.0) / 1_000.0);
+    }
+    ObjectNode auth = root.putObject("authorizations");
+    long approved = approvedCount.sum();
+    long decided = approved + declinedCount.sum();
+    auth.put("approved", approved);
+    auth.put("declined", declinedCount.sum());
+    auth.put("approvalRate", decided == 0 ? 0.0 : (double) approved / decided);
+    auth.put("averageApprovedAmountMinor", approved == 0 ? 0 : approvedAmountSum.sum() / approved);
+    return root;
+  }
+
+  private static double millis(long nanos) {
+    return Math.round(nanos / 1_000.0) / 1_000.0;
+  }
+}

@@ -1,0 +1,43 @@
+package dev.switchyard.node;
+
+import dev.switchyard.gateway.GatewayServer;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Extension;
+import org.apache.pekko.actor.typed.ExtensionId;
+
+/**
+ * What operator routes and health checks need to see of this node, which Pekko instantiates by class name and so
+ * cannot receive by constructor. Filled in by {@link SwitchNode} at start.
+ */
+public final class NodeServices implements Extension {
+
+  private volatile String nodeName = "";
+  private volatile GatewayServer gateway;
+
+  /** The extension id. */
+  public static final class Id extends ExtensionId<NodeServices> {
+    @Override
+    public NodeServices createExtension(ActorSystem<?> system) {
+      return new NodeServices();
+    }
+  }
+
+  private static final Id ID = new Id();
+
+  public static NodeServices get(ActorSystem<?> system) {
+    return system.registerExtension(ID);
+  }
+
+  public String nodeName() {
+    return nodeName;
+  }
+
+  public GatewayServer gateway() {
+    return gateway;
+  }
+
+  void register(String name, GatewayServer server) {
+    this.nodeName = name;
+    this.gateway = server;
+  }
+}

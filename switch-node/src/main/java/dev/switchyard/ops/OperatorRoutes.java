@@ -1,0 +1,137 @@
+package dev.switchyard.ops;
+
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.util.JsonFormat;
+import dev.switchyard.gateway.GatewayStats;
+import dev.switchyard.node.NodeServices;
+import dev.switchyard.payment.PaymentEntity;
+import dev.switchyard.payment.PaymentIds;
+import dev.switchyard.persistence.EventTypes;
+import dev.switchyard.protocol.v1.PaymentEvent;
+import dev.switchyard.protocol.v1.PaymentReply;
+import dev.switchyard.protocol.v1.ResultCode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.management.javadsl.ManagementRouteProvider;
+import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.EventEnvelope;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.stream.javadsl.Sink;
+
+/**
+ * Operator routes on the Pekko Management port, next to its own: {@code GET /payments/{id}} (state, amounts and
+ * the event timeline, never a card number) and {@code GET /stats} (this node's gateway since start).
+ */
+public final class OperatorRoutes implements ManagementRouteProvider {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonFormat.Printer PROTO_JSON =
+      JsonFormat.printer().alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
+
+  private final ActorSystem<?> system;
+  private final Duration timeout;
+
+  public OperatorRoutes(ExtendedActorSystem classic) {
+    this.system = Adapter.toTyped(classic);
+    this.timeout = classic.settings().config().getDuration("switch.operator.ask-timeout");
+  }
+
+  @Override
+  public Route routes(ManagementRouteProviderSettings settings) {
+    return concat(
+        path(segment("payments").slash(segment()), id -> get(() -> completeWithFuture(payment(id)))),
+        path("stats", () -> get(() -> complete(json(StatusCodes.OK,
+            GatewayStats.get(system).toJson(NodeServices.get(system).nodeName()))))));
+  }
+
+  private CompletionStage<HttpResponse> payment(String id) {
+    if (!PaymentIds.isWellFormed(id)) {
+      return java.util.concurrent.CompletableFuture.completedFuture(
+          error(StatusCodes.BAD_REQUEST, "not a payment id: pay_ followed by 32 lower-case hex digits"));
+    }
+    CompletionStage<PaymentReply> reply = ClusterSharding.get(system)
+        .entityRefFor(PaymentEntity.ENTITY_KEY, id)
+        .ask(r -> new PaymentEntity.Get("", r), timeout);
+    JdbcReadJournal journal = PersistenceQuery.get(Adapter.toClassic(system))
+        .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+    return reply.thenCompose(answer -> {
+      if (answer.getResult() == ResultCode.NOT_FOUND) {
+        return java.util.concurrent.CompletableFuture.completedFuture(error(StatusCodes.NOT_FOUND, "no such payment"));
+      }
+      return journal.currentEventsByPersistenceId(PaymentEntity.ENTITY_KEY.name() + "|" + id, 0, Long.MAX_VALUE)
+          .runWith(Sink.seq(), system)
+          .thenApply(events -> json(StatusCodes.OK, paymentJson(answer, events)));
+    }).exceptionally(failure -> error(StatusCodes.SERVICE_UNAVAILABLE,
+        "the payment did not answer in time; try again"));
+  }
+
+  private static ObjectNode paymentJson(PaymentReply answer, List<EventEnvelope> events) {
+    ObjectNode root = JSON.createObjectNode();
+    root.set("payment", proto(answer.getPayment()));
+    ArrayNode timeline = root.putArray("timeline");
+    for (EventEnvelope envelope : events) {
+      if (envelope.event() instanceof PaymentEvent event) {
+        ObjectNode entry = timeline.addObject();
+        entry.put("sequenceNr", envelope.sequenceNr());
+        entry.put("at", Instant.ofEpochMilli(event.getAtMillis()).toString());
+        entry.put("type", EventTypes.of(event));
+        entry.put("stateAfter", event.getStateAfter().name());
+        entry.put("requestId", event.getRequestId());
+        entry.set("event", proto(event));
+      }
+    }
+    return root;
+  }
+
+  private static JsonNode proto(MessageOrBuilder message) {
+    try {
+      return JSON.readTree(PROTO_JSON.print(message));
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static HttpResponse json(StatusCode status, JsonNode body) {
+    try {
+      return HttpResponse.create().withStatus(status)
+          .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, JSON.writeValueAsBytes(body)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static HttpResponse error(StatusCode status, String message) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("error", message);
+    return json(status, body);
+  }
+}
