@@ -30,6 +30,8 @@ public enum TestDatabases {
   public Target prepare(Path dataDir) {
     Config common = ConfigFactory.parseMap(Map.of(
         "pekko.remote.artery.canonical.port", 0,
+        "pekko.management.http.port", 0,
+        "switch.gateway.port", 0,
         "switch.data-dir", dataDir.toString(),
         "switch.deadlines.sweep-interval", "200ms"));
     if (this == H2) {

@@ -115,9 +115,9 @@ public final class SwitchClient implements AutoCloseable {
     return answer;
   }
 
-  /** Writes raw bytes, for tests of malformed input. */
+  /** Writes raw bytes past the encoders (no length prefix added), for tests of malformed input. */
   public void sendRaw(byte[] bytes) {
-    channel.writeAndFlush(channel.alloc().buffer(bytes.length).writeBytes(bytes));
+    channel.pipeline().firstContext().writeAndFlush(channel.alloc().buffer(bytes.length).writeBytes(bytes));
   }
 
   public boolean isOpen() {

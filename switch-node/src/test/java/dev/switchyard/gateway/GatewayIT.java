@@ -1,0 +1,348 @@
+package dev.switchyard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import dev.switchyard.node.SwitchNode;
+import dev.switchyard.payment.Money;
+import dev.switchyard.payment.PaymentEntity;
+import dev.switchyard.protocol.client.SwitchClient;
+import dev.switchyard.protocol.v1.AcquirerRequest;
+import dev.switchyard.protocol.v1.AcquirerResponse;
+import dev.switchyard.protocol.v1.Authorize;
+import dev.switchyard.protocol.v1.CardData;
+import dev.switchyard.protocol.v1.Capture;
+import dev.switchyard.protocol.v1.DisputeState;
+import dev.switchyard.protocol.v1.GetPayment;
+import dev.switchyard.protocol.v1.Hello;
+import dev.switchyard.protocol.v1.PaymentReply;
+import dev.switchyard.protocol.v1.PaymentState;
+import dev.switchyard.protocol.v1.Refund;
+import dev.switchyard.protocol.v1.ResultCode;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The gateway end to end over real TCP sockets, against a node started in the test on an H2 file journal. */
+class GatewayIT {
+
+  static final String SECRET = "demo-secret";
+
+  @TempDir static Path dataDir;
+  static SwitchNode node;
+  static int port;
+
+  static SwitchNode startNode() {
+    return SwitchNode.start(SwitchNode.loadConfig("local", ConfigFactory.parseMap(Map.ofEntries(
+        Map.entry("pekko.remote.artery.canonical.port", 0),
+        Map.entry("pekko.management.http.port", 0),
+        Map.entry("switch.data-dir", dataDir.toString()),
+        Map.entry("switch.gateway.port", 0),
+        Map.entry("switch.gateway.max-in-flight", 4),
+        Map.entry("switch.gateway.request-timeout", "1s"),
+        Map.entry("switch.gateway.hello-timeout", "1s"),
+        Map.entry("switch.gateway.idle-timeout", "3s"),
+        Map.entry("switch.gateway.max-frame-size", "4KiB"),
+        Map.entry("switch.payment.issuer-timeout", "3s")))));
+  }
+
+  @BeforeAll
+  static void start() {
+    node = startNode();
+    port = node.gateway().address().getPort();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  static SwitchClient connect() throws Exception {
+    return SwitchClient.connect("127.0.0.1", port, Duration.ofSeconds(5));
+  }
+
+  static SwitchClient session() throws Exception {
+    SwitchClient client = connect();
+    assertThat(client.hello("demo", SECRET).get(5, TimeUnit.SECONDS).getResult()).isEqualTo(ResultCode.APPROVED);
+    return client;
+  }
+
+  static AcquirerResponse call(SwitchClient client, AcquirerRequest.Builder request) throws Exception {
+    return client.send(request).get(10, TimeUnit.SECONDS);
+  }
+
+  static AcquirerRequest.Builder authorize(String ref, long amount) {
+    return AcquirerRequest.newBuilder().setRequestId("auth-" + UUID.randomUUID()).setAuthorize(Authorize.newBuilder()
+        .setAcquirerReference(ref).setMerchantId("m-1")
+        .setAmount(dev.switchyard.protocol.v1.Money.newBuilder().setMinorUnits(amount).setCurrency("EUR"))
+        .setCard(CardData.newBuilder().setPan("4111111111111111").setExpiryMonth(12).setExpiryYear(2031)));
+  }
+
+  static AcquirerRequest.Builder capture(String paymentId, long amount, boolean isFinal) {
+    return AcquirerRequest.newBuilder().setRequestId("cap-" + UUID.randomUUID()).setCapture(Capture.newBuilder()
+        .setPaymentId(paymentId).setFinal(isFinal)
+        .setAmount(dev.switchyard.protocol.v1.Money.newBuilder().setMinorUnits(amount).setCurrency("EUR")));
+  }
+
+  static AcquirerRequest.Builder refund(String paymentId, long amount) {
+    return AcquirerRequest.newBuilder().setRequestId("ref-" + UUID.randomUUID()).setRefund(Refund.newBuilder()
+        .setPaymentId(paymentId)
+        .setAmount(dev.switchyard.protocol.v1.Money.newBuilder().setMinorUnits(amount).setCurrency("EUR")));
+  }
+
+  static AcquirerRequest.Builder get(String paymentId) {
+    return AcquirerRequest.newBuilder().setGet(GetPayment.newBuilder().setPaymentId(paymentId));
+  }
+
+  /** A healthy connection still works: what broke one connection took nothing else down. */
+  static void assertNodeStillServes() throws Exception {
+    try (SwitchClient other = session()) {
+      AcquirerResponse answer = call(other, authorize("still-" + UUID.randomUUID(), 100));
+      assertThat(answer.getResult()).isEqualTo(ResultCode.APPROVED);
+    }
+  }
+
+  @Test
+  void theWholeLifecycleOfAPayment() throws Exception {
+    try (SwitchClient client = session()) {
+      AcquirerResponse auth = call(client, authorize("life-" + UUID.randomUUID(), 10_000));
+      assertThat(auth.getResult()).isEqualTo(ResultCode.APPROVED);
+      String id = auth.getPayment().getPaymentId();
+      assertThat(call(client, capture(id, 4_000, false)).getPayment().getState())
+          .isEqualTo(PaymentState.PARTIALLY_CAPTURED);
+      assertThat(call(client, capture(id, 5_000, true)).getPayment().getState()).isEqualTo(PaymentState.CAPTURED);
+      assertThat(call(client, refund(id, 2_000)).getPayment().getRefundedMinor()).isEqualTo(2_000);
+      assertThat(call(client, refund(id, 3_000)).getPayment().getRefundedMinor()).isEqualTo(5_000);
+      // A dispute arrives through the internal command path (the back office), not from the acquirer.
+      PaymentReply dispute = node.ask(id, r -> new PaymentEntity.OpenDispute("bo-" + UUID.randomUUID(), "CB-1",
+          Money.of(4_000, "EUR"), "10.4", 0, r), Duration.ofSeconds(5)).toCompletableFuture().get();
+      assertThat(dispute.getResult()).isEqualTo(ResultCode.APPROVED);
+      AcquirerResponse after = call(client, get(id));
+      assertThat(after.getPayment().getCapturedMinor()).isEqualTo(9_000);
+      assertThat(after.getPayment().getDispute().getState()).isEqualTo(DisputeState.NEEDS_RESPONSE);
+      assertThat(call(client, refund(id, 1)).getResult()).isEqualTo(ResultCode.AMOUNT_EXCEEDS_AVAILABLE);
+    }
+  }
+
+  @Test
+  void pipelinedRequestsAreAnsweredAsTheyFinishNotAsTheyWereSent() throws Exception {
+    try (SwitchClient client = session()) {
+      String id = call(client, authorize("pipe-" + UUID.randomUUID(), 500)).getPayment().getPaymentId();
+      AtomicInteger order = new AtomicInteger();
+      // 91 is never answered by the simulated issuer: this answer comes last, after the gateway's timeout.
+      CompletableFuture<Integer> slow = client.send(authorize("slow-" + UUID.randomUUID(), 791))
+          .thenApply(r -> order.incrementAndGet());
+      List<CompletableFuture<Integer>> fast = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        fast.add(client.send(get(id)).thenApply(r -> order.incrementAndGet()));
+      }
+      for (CompletableFuture<Integer> f : fast) {
+        assertThat(f.get(5, TimeUnit.SECONDS)).isLessThanOrEqualTo(3);
+      }
+      assertThat(slow.get(5, TimeUnit.SECONDS)).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void aRequestBeforeHelloIsRefusedAndTheConnectionClosed() throws Exception {
+    try (SwitchClient client = connect()) {
+      AcquirerResponse answer = call(client, get("pay_0123456789abcdef0123456789abcdef"));
+      assertThat(answer.getResult()).isEqualTo(ResultCode.UNAUTHENTICATED);
+      assertThat(answer.getField()).isEqualTo("hello");
+      client.closed().get(5, TimeUnit.SECONDS);
+    }
+    assertNodeStillServes();
+  }
+
+  @Test
+  void aWrongSecretIsRefusedAndTheConnectionClosed() throws Exception {
+    try (SwitchClient client = connect()) {
+      AcquirerResponse answer = client.hello("demo", "not-the-secret").get(5, TimeUnit.SECONDS);
+      assertThat(answer.getResult()).isEqualTo(ResultCode.UNAUTHENTICATED);
+      client.closed().get(5, TimeUnit.SECONDS);
+    }
+    try (SwitchClient client = connect()) {
+      assertThat(client.hello("nobody", SECRET).get(5, TimeUnit.SECONDS).getResult())
+          .isEqualTo(ResultCode.UNAUTHENTICATED);
+    }
+  }
+
+  @Test
+  void aClientThatNeverSaysHelloIsDisconnected() throws Exception {
+    try (SwitchClient client = connect()) {
+      List<AcquirerResponse> unsolicited = new ArrayList<>();
+      client.onUnsolicited(unsolicited::add);
+      client.closed().get(10, TimeUnit.SECONDS);
+      assertThat(unsolicited).extracting(AcquirerResponse::getResult).containsExactly(ResultCode.UNAUTHENTICATED);
+    }
+  }
+
+  @Test
+  void garbageBytesGetAnErrorAnswerAndCloseOnlyThatConnection() throws Exception {
+    try (SwitchClient client = session()) {
+      List<AcquirerResponse> unsolicited = new ArrayList<>();
+      client.onUnsolicited(unsolicited::add);
+      client.sendRaw(new byte[] {5, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff});
+      client.closed().get(5, TimeUnit.SECONDS);
+      assertThat(unsolicited).hasSize(1);
+      assertThat(unsolicited.get(0).getResult()).isEqualTo(ResultCode.INVALID_REQUEST);
+      assertThat(unsolicited.get(0).getField()).isEqualTo("frame");
+    }
+    assertNodeStillServes();
+  }
+
+  @Test
+  void anOversizedLengthPrefixGetsAnErrorAnswerAndClosesOnlyThatConnection() throws Exception {
+    try (SwitchClient client = session()) {
+      List<AcquirerResponse> unsolicited = new ArrayList<>();
+      client.onUnsolicited(unsolicited::add);
+      client.sendRaw(new byte[] {(byte) 0x80, (byte) 0x80, 0x10}); // 262,144 bytes announced, limit 4 KiB
+      client.closed().get(5, TimeUnit.SECONDS);
+      assertThat(unsolicited).hasSize(1);
+      assertThat(unsolicited.get(0).getReason()).contains("262144").contains("4096");
+    }
+    assertNodeStillServes();
+  }
+
+  @Test
+  void aTruncatedFrameFollowedByADisconnectLeavesTheNodeServing() throws Exception {
+    ByteArrayOutputStream frame = new ByteArrayOutputStream();
+    AcquirerRequest.newBuilder().setCorrelationId(1)
+        .setHello(Hello.newBuilder().setAcquirerId("demo").setSecret(SECRET)).build().writeDelimitedTo(frame);
+    byte[] bytes = frame.toByteArray();
+    try (SwitchClient client = connect()) {
+      client.sendRaw(java.util.Arrays.copyOf(bytes, bytes.length - 3));
+    }
+    assertNodeStillServes();
+  }
+
+  @Test
+  void anIdleConnectionIsToldWhyAndClosed() throws Exception {
+    try (SwitchClient client = session()) {
+      List<AcquirerResponse> unsolicited = new ArrayList<>();
+      client.onUnsolicited(unsolicited::add);
+      client.closed().get(10, TimeUnit.SECONDS);
+      assertThat(unsolicited).extracting(AcquirerResponse::getResult).containsExactly(ResultCode.TIMEOUT);
+      assertThat(unsolicited.get(0).getField()).isEqualTo("connection");
+    }
+  }
+
+  @Test
+  void invalidRequestsAreRefusedWithTheFieldBeforeAnyPaymentExists() throws Exception {
+    record Case(AcquirerRequest.Builder request, String field) {}
+    String ref = "bad-" + UUID.randomUUID();
+    List<Case> cases = List.of(
+        new Case(authorize(ref, 0), "authorize.amount.minor_units"),
+        new Case(authorize(ref, -10), "authorize.amount.minor_units"),
+        new Case(authorize(ref, 100).setRequestId(""), "request_id"),
+        new Case(mutate(authorize(ref, 100), a -> a.getAmountBuilder().setCurrency("XYZ")),
+            "authorize.amount.currency"),
+        new Case(mutate(authorize(ref, 100), a -> a.getAmountBuilder().setCurrency("eur")),
+            "authorize.amount.currency"),
+        new Case(mutate(authorize(ref, 100), a -> a.getCardBuilder().setPan("4111111111111112")),
+            "authorize.card.pan"),
+        new Case(mutate(authorize(ref, 100), a -> a.getCardBuilder().setPan("41111111111a1111")),
+            "authorize.card.pan"),
+        new Case(mutate(authorize(ref, 100), a -> a.getCardBuilder().setPan("4111")), "authorize.card.pan"),
+        new Case(mutate(authorize(ref, 100), a -> a.getCardBuilder().setExpiryYear(2020)),
+            "authorize.card.expiry_year"),
+        new Case(mutate(authorize(ref, 100), a -> a.getCardBuilder().setExpiryMonth(13)),
+            "authorize.card.expiry_month"),
+        new Case(mutate(authorize(ref, 100), a -> a.clearCard()), "authorize.card"),
+        new Case(mutate(authorize(ref, 100), a -> a.setMerchantId("m".repeat(65))), "authorize.merchant_id"),
+        new Case(mutate(authorize(ref, 100), a -> a.setAcquirerReference("")), "authorize.acquirer_reference"),
+        new Case(mutate(authorize(ref, 200_000_000_000L), a -> { }), "authorize.amount.minor_units"),
+        new Case(capture("not-a-payment-id", 100, false), "capture.payment_id"),
+        new Case(AcquirerRequest.newBuilder().setRequestId("x"), "operation"));
+    try (SwitchClient client = session()) {
+      for (Case c : cases) {
+        AcquirerResponse answer = call(client, c.request());
+        assertThat(answer.getResult()).as(c.field()).isEqualTo(ResultCode.INVALID_REQUEST);
+        assertThat(answer.getField()).isEqualTo(c.field());
+        assertThat(answer.getReason()).isNotBlank().doesNotContain("4111111111111112");
+      }
+      AcquirerResponse lookup = call(client, AcquirerRequest.newBuilder()
+          .setGet(GetPayment.newBuilder().setAcquirerReference(ref)));
+      assertThat(lookup.getResult()).as("no payment was created").isEqualTo(ResultCode.NOT_FOUND);
+    }
+  }
+
+  private static AcquirerRequest.Builder mutate(AcquirerRequest.Builder request,
+      java.util.function.Consumer<Authorize.Builder> change) {
+    change.accept(request.getAuthorizeBuilder());
+    return request;
+  }
+
+  @Test
+  void beyondTheInFlightLimitTheAnswerIsOverloaded() throws Exception {
+    try (SwitchClient client = session()) {
+      List<CompletableFuture<AcquirerResponse>> slow = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        slow.add(client.send(authorize("busy-" + UUID.randomUUID(), 1_091)));
+      }
+      AcquirerResponse fifth = client.send(authorize("busy-" + UUID.randomUUID(), 1_000)).get(5, TimeUnit.SECONDS);
+      assertThat(fifth.getResult()).isEqualTo(ResultCode.OVERLOADED);
+      for (CompletableFuture<AcquirerResponse> f : slow) {
+        assertThat(f.get(5, TimeUnit.SECONDS).getResult()).isEqualTo(ResultCode.TIMEOUT);
+      }
+    }
+  }
+
+  @Test
+  void aTimedOutRequestRetriedWithTheSameIdReturnsTheRealOutcome() throws Exception {
+    try (SwitchClient client = session()) {
+      AcquirerRequest.Builder request = authorize("late-" + UUID.randomUUID(), 2_091);
+      AcquirerResponse first = call(client, request.clone());
+      assertThat(first.getResult()).isEqualTo(ResultCode.TIMEOUT);
+      TestProbe<Object> probe = TestProbe.create(node.system());
+      probe.awaitAssert(Duration.ofSeconds(15), Duration.ofMillis(300), () -> {
+        AcquirerResponse retry = call(client, request.clone());
+        assertThat(retry.getResult()).isEqualTo(ResultCode.ISSUER_UNAVAILABLE);
+        assertThat(retry.getPayment().getState()).isIn(PaymentState.IN_DOUBT, PaymentState.VOIDED);
+        return null;
+      });
+    }
+  }
+
+  @Test
+  void operatorRoutesShowThePaymentTimelineAndStatsWithoutACardNumber() throws Exception {
+    String id;
+    try (SwitchClient client = session()) {
+      id = call(client, authorize("ops-" + UUID.randomUUID(), 1_200)).getPayment().getPaymentId();
+      call(client, capture(id, 1_200, false));
+    }
+    HttpClient http = HttpClient.newHttpClient();
+    String base = node.managementUri().replaceAll("/$", "");
+    HttpResponse<String> payment = http.send(HttpRequest.newBuilder(URI.create(base + "/payments/" + id)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(payment.statusCode()).isEqualTo(200);
+    assertThat(payment.body()).contains("\"state\":\"CAPTURED\"").contains("\"type\":\"authorization_requested\"")
+        .contains("\"type\":\"captured\"").contains("\"last4\":\"1111\"").doesNotContain("4111111111111111");
+    HttpResponse<String> missing = http.send(HttpRequest.newBuilder(
+        URI.create(base + "/payments/pay_00000000000000000000000000000000")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(missing.statusCode()).isEqualTo(404);
+    HttpResponse<String> stats = http.send(HttpRequest.newBuilder(URI.create(base + "/stats")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(stats.statusCode()).isEqualTo(200);
+    assertThat(stats.body()).contains("\"authorize\"").contains("\"p99\"").contains("\"approvalRate\"");
+  }
+}

@@ -1,0 +1,83 @@
+package dev.switchyard.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.typesafe.config.ConfigFactory;
+import dev.switchyard.cli.ClientCommand;
+import dev.switchyard.node.SwitchNode;
+import dev.switchyard.protocol.client.SwitchClient;
+import dev.switchyard.protocol.v1.AcquirerResponse;
+import dev.switchyard.protocol.v1.ResultCode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** A node restarted on its H2 file keeps every payment; the command-line client talks to a running node. */
+class GatewayRestartIT {
+
+  @TempDir Path dataDir;
+
+  private SwitchNode start() {
+    return SwitchNode.start(SwitchNode.loadConfig("local", ConfigFactory.parseMap(Map.of(
+        "pekko.remote.artery.canonical.port", 0,
+        "pekko.management.http.port", 0,
+        "switch.data-dir", dataDir.toString(),
+        "switch.gateway.port", 0))));
+  }
+
+  @Test
+  void everyPaymentIsStillThereAfterARestart() throws Exception {
+    Map<String, AcquirerResponse> before = new HashMap<>();
+    try (SwitchNode node = start(); SwitchClient client = connect(node)) {
+      for (int i = 0; i < 20; i++) {
+        AcquirerResponse auth = client.send(GatewayIT.authorize("restart-" + i + "-" + UUID.randomUUID(), 1_000 + i))
+            .get(10, TimeUnit.SECONDS);
+        String id = auth.getPayment().getPaymentId();
+        AcquirerResponse last = i % 2 == 0
+            ? client.send(GatewayIT.capture(id, 500, false)).get(10, TimeUnit.SECONDS)
+            : auth;
+        before.put(id, last);
+      }
+    }
+    try (SwitchNode node = start(); SwitchClient client = connect(node)) {
+      for (var entry : before.entrySet()) {
+        AcquirerResponse now = client.send(GatewayIT.get(entry.getKey())).get(10, TimeUnit.SECONDS);
+        assertThat(now.getResult()).isEqualTo(ResultCode.APPROVED);
+        assertThat(now.getPayment()).isEqualTo(entry.getValue().getPayment());
+      }
+    }
+  }
+
+  @Test
+  void theCommandLineClientAuthorizesAndPrintsOneJsonObject() throws Exception {
+    try (SwitchNode node = start()) {
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      CommandLine cli = new CommandLine(new ClientCommand());
+      cli.setOut(new PrintWriter(out));
+      cli.setErr(new PrintWriter(err));
+      int code = cli.execute("--host", "127.0.0.1:" + node.gateway().address().getPort(),
+          "--request-id", "cli-1", "authorize", "--ref", "cli-" + UUID.randomUUID(),
+          "--pan", "5555555555554444", "--expiry", "11/31", "--amount", "4200", "--currency", "USD");
+      assertThat(code).as(err.toString()).isZero();
+      String json = out.toString().trim();
+      assertThat(json).startsWith("{").endsWith("}").doesNotContain("\n");
+      assertThat(json).contains("\"result\":\"APPROVED\"").contains("\"state\":\"AUTHORIZED\"")
+          .contains("\"currency\":\"USD\"").contains("\"last4\":\"4444\"").doesNotContain("5555555555554444");
+    }
+  }
+
+  private static SwitchClient connect(SwitchNode node) throws Exception {
+    SwitchClient client = SwitchClient.connect("127.0.0.1", node.gateway().address().getPort(), Duration.ofSeconds(5));
+    assertThat(client.hello("demo", "demo-secret").get(5, TimeUnit.SECONDS).getResult()).isEqualTo(ResultCode.APPROVED);
+    return client;
+  }
+}
