@@ -26,11 +26,39 @@ class GatewayRestartIT {
   @TempDir Path dataDir;
 
   private SwitchNode start() {
+    return start("2ms");
+  }
+
+  private SwitchNode start(String issuerDelay) {
     return SwitchNode.start(SwitchNode.loadConfig("local", ConfigFactory.parseMap(Map.of(
         "pekko.remote.artery.canonical.port", 0,
         "pekko.management.http.port", 0,
         "switch.data-dir", dataDir.toString(),
-        "switch.gateway.port", 0))));
+        "switch.gateway.port", 0,
+        "switch.issuer.simulator.delay", issuerDelay))));
+  }
+
+  @Test
+  void shutdownTellsClientsToReconnectFinishesInFlightRequestsThenCloses() throws Exception {
+    SwitchNode node = start("1500ms");
+    int port = node.gateway().address().getPort();
+    try (SwitchClient client = connect(node)) {
+      java.util.concurrent.BlockingQueue<AcquirerResponse> notices = new java.util.concurrent.LinkedBlockingQueue<>();
+      client.onUnsolicited(notices::add);
+      var inFlight = client.send(GatewayIT.authorize("drain-" + UUID.randomUUID(), 3_000));
+      var stopping = java.util.concurrent.CompletableFuture.runAsync(node::close);
+      AcquirerResponse notice = notices.poll(10, TimeUnit.SECONDS);
+      assertThat(notice).isNotNull();
+      assertThat(notice.getResult()).isEqualTo(ResultCode.SHUTTING_DOWN);
+      assertThat(notice.hasReconnect()).isTrue();
+      assertThat(inFlight.get(10, TimeUnit.SECONDS).getResult()).as("the in-flight request still completes")
+          .isEqualTo(ResultCode.APPROVED);
+      client.closed().get(30, TimeUnit.SECONDS);
+      stopping.get(30, TimeUnit.SECONDS);
+    }
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> SwitchClient.connect("127.0.0.1", port, Duration.ofSeconds(2)).close())
+        .isInstanceOf(java.io.IOException.class);
   }
 
   @Test
