@@ -23,6 +23,7 @@ class LoadRunIT {
     try (SwitchNode node = SwitchNode.start(SwitchNode.loadConfig("local", ConfigFactory.parseMap(Map.of(
         "pekko.remote.artery.canonical.port", 0,
         "pekko.management.http.port", 0,
+        "switch.metrics.enabled", false,
         "switch.data-dir", dir.resolve("data").toString(),
         "switch.gateway.port", 0))))) {
       var settings = new LoadRunner.Settings(

@@ -1,6 +1,7 @@
 package dev.switchyard.gateway;
 
 import dev.switchyard.gateway.GatewayStats.Operation;
+import dev.switchyard.ops.Metrics;
 import dev.switchyard.payment.CardProtector;
 import dev.switchyard.payment.Money;
 import dev.switchyard.payment.PaymentEntity;
@@ -88,6 +89,9 @@ final class GatewayHandler extends SimpleChannelInboundHandler<AcquirerRequest> 
     if (helloDeadline != null) {
       helloDeadline.cancel(false);
     }
+    if (acquirerId != null) {
+      Metrics.connections(acquirerId).decrement();
+    }
     ctx.fireChannelInactive();
   }
 
@@ -101,7 +105,7 @@ final class GatewayHandler extends SimpleChannelInboundHandler<AcquirerRequest> 
       return;
     }
     if (acquirerId == null) {
-      stats.record(op, ResultCode.UNAUTHENTICATED, System.nanoTime() - start, 0);
+      stats.record(op, "", ResultCode.UNAUTHENTICATED, System.nanoTime() - start, 0);
       closeWith(ctx, refusal(correlation, ResultCode.UNAUTHENTICATED, "hello",
           "open the session with a successful hello first"));
       return;
@@ -170,9 +174,11 @@ final class GatewayHandler extends SimpleChannelInboundHandler<AcquirerRequest> 
     long correlation = request.getCorrelationId();
     inFlight++;
     backend.inFlightChanged(1);
+    Metrics.IN_FLIGHT.increment();
     backend.ask(paymentId, command).whenComplete((reply, failure) -> ctx.executor().execute(() -> {
       inFlight--;
       backend.inFlightChanged(-1);
+      Metrics.IN_FLIGHT.decrement();
       AcquirerResponse response = failure == null
           ? toResponse(correlation, reply)
           : failureResponse(correlation, paymentId, failure);
@@ -210,7 +216,7 @@ final class GatewayHandler extends SimpleChannelInboundHandler<AcquirerRequest> 
         digest(expected == null ? "\u0000no-such-acquirer" : expected), digest(request.getHello().getSecret()))
         && expected != null;
     if (!ok) {
-      stats.record(Operation.HELLO, ResultCode.UNAUTHENTICATED, System.nanoTime() - start, 0);
+      stats.record(Operation.HELLO, "", ResultCode.UNAUTHENTICATED, System.nanoTime() - start, 0);
       log.warn("Refused hello for acquirer id '{}' from {}", printable(id), ctx.channel().remoteAddress());
       closeWith(ctx, refusal(correlation, ResultCode.UNAUTHENTICATED, "hello.secret",
           "unknown acquirer or wrong secret"));
@@ -218,6 +224,7 @@ final class GatewayHandler extends SimpleChannelInboundHandler<AcquirerRequest> 
     }
     acquirerId = id;
     helloDeadline.cancel(false);
+    Metrics.connections(id).increment();
     AcquirerResponse response = AcquirerResponse.newBuilder()
         .setCorrelationId(correlation)
         .setResult(ResultCode.APPROVED)
@@ -233,7 +240,8 @@ final class GatewayHandler extends SimpleChannelInboundHandler<AcquirerRequest> 
       boolean flush) {
     long approvedAmount = op == Operation.AUTHORIZE && response.getResult() == ResultCode.APPROVED
         ? response.getPayment().getAuthorizedMinor() : 0;
-    stats.record(op, response.getResult(), System.nanoTime() - start, approvedAmount);
+    stats.record(op, acquirerId == null ? "" : acquirerId, response.getResult(), System.nanoTime() - start,
+        approvedAmount);
     if (flush) {
       ctx.writeAndFlush(response, ctx.voidPromise());
     } else {

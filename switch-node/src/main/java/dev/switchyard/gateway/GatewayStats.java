@@ -2,6 +2,7 @@ package dev.switchyard.gateway;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchyard.ops.Metrics;
 import dev.switchyard.protocol.v1.ResultCode;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -55,8 +56,12 @@ public final class GatewayStats implements Extension {
     return system.registerExtension(ID);
   }
 
-  /** Records one answer; {@code approvedAmount} is the authorized amount of an approved authorization, else 0. */
-  public void record(Operation op, ResultCode result, long nanos, long approvedAmount) {
+  /**
+   * Records one answer here and in the Kamon metrics; {@code approvedAmount} is the authorized amount of an
+   * approved authorization, else 0; {@code acquirer} is empty before a successful hello.
+   */
+  public void record(Operation op, String acquirer, ResultCode result, long nanos, long approvedAmount) {
+    Metrics.request(op.name().toLowerCase(), acquirer.isEmpty() ? "unauthenticated" : acquirer, result.name(), nanos);
     results.get(op).computeIfAbsent(result, r -> new LongAdder()).increment();
     latency.get(op).recordValue(Math.min(Math.max(nanos, 1), HIGHEST_NANOS));
     if (op == Operation.AUTHORIZE) {

@@ -6,6 +6,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.switchyard.gateway.GatewayServer;
 import dev.switchyard.gateway.GatewaySettings;
+import dev.switchyard.ops.Metrics;
 import dev.switchyard.payment.CardProtector;
 import dev.switchyard.payment.IssuerGateway;
 import dev.switchyard.payment.IssuerSimulator;
@@ -88,6 +89,7 @@ public final class SwitchNode implements AutoCloseable {
     PaymentEntity.Dependencies deps = new PaymentEntity.Dependencies(settings, issuer, clock);
     PaymentDeadlines.Settings deadlines = PaymentDeadlines.Settings.create(config);
     boolean joinSelf = config.getBoolean("switch.cluster.join-self");
+    Metrics.start(config);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "switch", config);
     // Sharding and daemons are initialized before start() returns, so callers can send at once.
     if (joinSelf) {
@@ -112,7 +114,10 @@ public final class SwitchNode implements AutoCloseable {
       system.terminate();
       throw new IllegalStateException("The node could not start: " + e.getMessage(), e);
     }
-    system.getWhenTerminated().whenComplete((done, failure) -> dataSource.close());
+    system.getWhenTerminated().whenComplete((done, failure) -> {
+      dataSource.close();
+      Metrics.stop();
+    });
     log.info("Node {} up: gateway {}, management {}", nodeName,
         gateway == null ? "off" : gateway.address(), managementUri);
     return new SwitchNode(system, dataSource, deps, managementUri);

@@ -78,16 +78,20 @@ public final class PaymentDeadlines {
   private static org.apache.pekko.projection.Projection<EventEnvelope<PaymentEvent>> projection(
       ActorSystem<?> system, DataSource dataSource, TagSlices tags, int slice) {
     String tag = tags.tag(slice);
-    return JdbcProjection.exactlyOnce(
-        ProjectionId.of(PROJECTION_NAME, tag),
-        EventSourcedProvider.<PaymentEvent>eventsByTag(system, JdbcReadJournal.Identifier(), tag),
-        () -> new PooledJdbcSession(dataSource),
-        () -> new Handler(slice),
-        system);
+    // Grouped: up to 500 events or 200 ms per transaction, the offset committed in the same transaction, so the
+    // table stays exactly what the journal implies at a fraction of the per-event transactions.
+    return JdbcProjection.groupedWithin(
+            ProjectionId.of(PROJECTION_NAME, tag),
+            EventSourcedProvider.<PaymentEvent>eventsByTag(system, JdbcReadJournal.Identifier(), tag),
+            () -> new PooledJdbcSession(dataSource),
+            () -> new Handler(slice),
+            system)
+        .withGroup(500, Duration.ofMillis(200));
   }
 
-  /** Writes one event's consequences in the projection's transaction. */
-  private static final class Handler extends JdbcHandler<EventEnvelope<PaymentEvent>, PooledJdbcSession> {
+  /** Writes a group of events' consequences in the projection's transaction. */
+  private static final class Handler
+      extends JdbcHandler<List<EventEnvelope<PaymentEvent>>, PooledJdbcSession> {
     private final int slice;
 
     Handler(int slice) {
@@ -95,9 +99,11 @@ public final class PaymentDeadlines {
     }
 
     @Override
-    public void process(PooledJdbcSession session, EventEnvelope<PaymentEvent> envelope) throws Exception {
+    public void process(PooledJdbcSession session, List<EventEnvelope<PaymentEvent>> envelopes) throws Exception {
       session.withConnection(c -> {
-        apply(c, envelope, slice);
+        for (EventEnvelope<PaymentEvent> envelope : envelopes) {
+          apply(c, envelope, slice);
+        }
         return null;
       });
     }

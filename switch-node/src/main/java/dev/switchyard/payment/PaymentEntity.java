@@ -1,6 +1,7 @@
 package dev.switchyard.payment;
 
 import dev.switchyard.CborSerializable;
+import dev.switchyard.ops.Metrics;
 import dev.switchyard.protocol.v1.AuthorizationExpired;
 import dev.switchyard.protocol.v1.AuthorizationInDoubt;
 import dev.switchyard.protocol.v1.AuthorizationIncremented;
@@ -26,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -277,9 +279,11 @@ public final class PaymentEntity
   @Override
   public SignalHandler<State> signalHandler() {
     return newSignalHandlerBuilder()
+        .onSignal(PostStop.instance(), state -> Metrics.PAYMENTS_ALIVE.decrement())
         .onSignal(
             RecoveryCompleted.instance(),
             state -> {
+              Metrics.PAYMENTS_ALIVE.increment();
               // An issuer call or reversal of an earlier incarnation died with it: its outcome is unknown.
               if (state instanceof Payment p && p.status() == PaymentState.AUTHORIZING) {
                 ctx.getSelf().tell(new IssuerFailed("the node restarted while waiting for the issuer"));
@@ -317,7 +321,7 @@ public final class PaymentEntity
                   .setCard(a.card().toProto())
                   .setIssuerDeadlineMillis(now() + deps.settings().issuerTimeout().toMillis())));
       awaitingDecision.add(a.replyTo());
-      return Effect().persist(event).thenRun(s -> askIssuer((Payment) s, a)).thenNoReply();
+      return persist(event).thenRun(s -> askIssuer((Payment) s, a)).thenNoReply();
     }
     if (command instanceof Get g) {
       return Effect().reply(g.replyTo(), notFound());
@@ -388,7 +392,7 @@ public final class PaymentEntity
           .thenRun(s -> releaseHold((Payment) s))
           .thenReply(r.replyTo(), s -> answerTo(s, r));
     }
-    return Effect().persist(event).thenReply(r.replyTo(), s -> answerTo(s, r));
+    return persist(event).thenReply(r.replyTo(), s -> answerTo(s, r));
   }
 
   private ReplyEffect<PaymentEvent, State> onRepeatedAuthorize(Payment p, Authorize a) {
@@ -428,7 +432,7 @@ public final class PaymentEntity
         : PaymentEvent.newBuilder().setDeclined(Declined.newBuilder()
             .setResult(d.declineCode())
             .setReason(d.reason()));
-    return Effect().persist(event(p, null, body)).thenRun(this::answerAwaiting).thenNoReply();
+    return persist(event(p, null, body)).thenRun(this::answerAwaiting).thenNoReply();
   }
 
   private ReplyEffect<PaymentEvent, State> onIssuerFailed(Payment p, String reason) {
@@ -530,7 +534,7 @@ public final class PaymentEntity
     }
     PaymentEvent.Builder body =
         PaymentEvent.newBuilder().setReversed(Reversed.newBuilder().setAttempts(reversalAttempts));
-    return Effect().persist(event(p, null, body)).thenNoReply();
+    return persist(event(p, null, body)).thenNoReply();
   }
 
   private void releaseHold(Payment p) {
@@ -557,7 +561,7 @@ public final class PaymentEntity
         if (!p.finalCaptured() && p.expiresAtMillis() > 0 && now >= p.expiresAtMillis()) {
           PaymentEvent.Builder body = PaymentEvent.newBuilder().setExpired(
               AuthorizationExpired.newBuilder().setReleasedMinor(p.authorized() - p.captured()));
-          return Effect().persist(event(p, null, body)).thenNoReply();
+          return persist(event(p, null, body)).thenNoReply();
         }
       }
       default -> { }
@@ -568,7 +572,7 @@ public final class PaymentEntity
           .setDisputeId(d.id())
           .setOutcome(DisputeState.LOST)
           .setReason("response window expired"));
-      return Effect().persist(event(p, null, body)).thenNoReply();
+      return persist(event(p, null, body)).thenNoReply();
     }
     return Effect().none().thenNoReply();
   }
@@ -581,6 +585,12 @@ public final class PaymentEntity
   record Accepted(PaymentEvent.Builder event) implements Decision {}
 
   record Refusal(ResultCode code, String field, String reason) implements Decision {}
+
+  /** Persists one event, timing the journal's acknowledgement. */
+  private org.apache.pekko.persistence.typed.javadsl.EffectBuilder<PaymentEvent, State> persist(PaymentEvent event) {
+    long start = System.nanoTime();
+    return Effect().persist(event).thenRun(s -> Metrics.JOURNAL_WRITE.record(System.nanoTime() - start));
+  }
 
   /** Stamps time, acquirer, the causing request and the state after it. */
   private PaymentEvent event(State state, RequestCommand cause, PaymentEvent.Builder body) {

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The gateway end to end over real TCP sockets, against a node started in the test on an H2 file journal. */
-class GatewayIT {
+public class GatewayIT {
 
   static final String SECRET = "demo-secret";
 
@@ -52,6 +52,7 @@ class GatewayIT {
     return SwitchNode.start(SwitchNode.loadConfig("local", ConfigFactory.parseMap(Map.ofEntries(
         Map.entry("pekko.remote.artery.canonical.port", 0),
         Map.entry("pekko.management.http.port", 0),
+        Map.entry("switch.metrics.enabled", false),
         Map.entry("switch.data-dir", dataDir.toString()),
         Map.entry("switch.gateway.port", 0),
         Map.entry("switch.gateway.max-in-flight", 4),
@@ -89,26 +90,26 @@ class GatewayIT {
     return client.send(request).get(10, TimeUnit.SECONDS);
   }
 
-  static AcquirerRequest.Builder authorize(String ref, long amount) {
+  public static AcquirerRequest.Builder authorize(String ref, long amount) {
     return AcquirerRequest.newBuilder().setRequestId("auth-" + UUID.randomUUID()).setAuthorize(Authorize.newBuilder()
         .setAcquirerReference(ref).setMerchantId("m-1")
         .setAmount(dev.switchyard.protocol.v1.Money.newBuilder().setMinorUnits(amount).setCurrency("EUR"))
         .setCard(CardData.newBuilder().setPan("4111111111111111").setExpiryMonth(12).setExpiryYear(2031)));
   }
 
-  static AcquirerRequest.Builder capture(String paymentId, long amount, boolean isFinal) {
+  public static AcquirerRequest.Builder capture(String paymentId, long amount, boolean isFinal) {
     return AcquirerRequest.newBuilder().setRequestId("cap-" + UUID.randomUUID()).setCapture(Capture.newBuilder()
         .setPaymentId(paymentId).setFinal(isFinal)
         .setAmount(dev.switchyard.protocol.v1.Money.newBuilder().setMinorUnits(amount).setCurrency("EUR")));
   }
 
-  static AcquirerRequest.Builder refund(String paymentId, long amount) {
+  public static AcquirerRequest.Builder refund(String paymentId, long amount) {
     return AcquirerRequest.newBuilder().setRequestId("ref-" + UUID.randomUUID()).setRefund(Refund.newBuilder()
         .setPaymentId(paymentId)
         .setAmount(dev.switchyard.protocol.v1.Money.newBuilder().setMinorUnits(amount).setCurrency("EUR")));
   }
 
-  static AcquirerRequest.Builder get(String paymentId) {
+  public static AcquirerRequest.Builder get(String paymentId) {
     return AcquirerRequest.newBuilder().setGet(GetPayment.newBuilder().setPaymentId(paymentId));
   }
 

@@ -33,6 +33,7 @@ class GatewayRestartIT {
     return SwitchNode.start(SwitchNode.loadConfig("local", ConfigFactory.parseMap(Map.of(
         "pekko.remote.artery.canonical.port", 0,
         "pekko.management.http.port", 0,
+        "switch.metrics.enabled", false,
         "switch.data-dir", dataDir.toString(),
         "switch.gateway.port", 0,
         "switch.issuer.simulator.delay", issuerDelay))));

@@ -57,6 +57,7 @@ class BinSwitchIT {
         .redirectOutput(dir.resolve("node.log").toFile());
     builder.environment().put("SWITCH_REMOTE_PORT", Integer.toString(freePort()));
     builder.environment().put("SWITCH_SKIP_BUILD", "1");
+    builder.environment().put("SWITCH_METRICS_PORT", Integer.toString(freePort()));
     node = builder.start();
 
     HttpClient http = HttpClient.newHttpClient();

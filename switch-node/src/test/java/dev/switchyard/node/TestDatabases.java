@@ -31,6 +31,7 @@ public enum TestDatabases {
     Config common = ConfigFactory.parseMap(Map.of(
         "pekko.remote.artery.canonical.port", 0,
         "pekko.management.http.port", 0,
+        "switch.metrics.enabled", false,
         "switch.gateway.port", 0,
         "switch.data-dir", dataDir.toString(),
         "switch.deadlines.sweep-interval", "200ms"));
