@@ -22,7 +22,7 @@ public class CommandHandlingBenchmark extends BenchmarkBase {
   private Payment authorized;
   private PaymentEntity.Capture capture;
   private final PaymentSettings settings = new PaymentSettings(Duration.ofDays(7), Duration.ofSeconds(10),
-      Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofDays(30), 50, new TagSlices("payment", 8));
+      Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofDays(30), 50, true, new TagSlices("payment", 8));
 
   @Setup
   public void setUp() {

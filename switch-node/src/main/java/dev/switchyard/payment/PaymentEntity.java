@@ -37,6 +37,8 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
@@ -108,6 +110,18 @@ public final class PaymentEntity
   @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(deps.settings().snapshotEvery(), 2);
+  }
+
+  /**
+   * Snapshots are written (every switch.persistence.snapshot-every events) but only read when
+   * switch.persistence.load-snapshots is on: a payment rarely has more than a handful of events, and looking
+   * for a snapshot costs every new payment one more query on its first recovery (docs/benchmarks.md).
+   */
+  @Override
+  public Recovery recovery() {
+    return deps.settings().loadSnapshots()
+        ? Recovery.withSnapshotSelectionCriteria(SnapshotSelectionCriteria.latest())
+        : Recovery.withSnapshotSelectionCriteria(SnapshotSelectionCriteria.none());
   }
 
   @Override

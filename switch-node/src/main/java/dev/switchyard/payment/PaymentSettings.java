@@ -12,6 +12,7 @@ public record PaymentSettings(
     Duration reversalRetryMax,
     Duration disputeResponseWindow,
     int snapshotEvery,
+    boolean loadSnapshots,
     TagSlices tags) {
 
   public static PaymentSettings create(Config config) {
@@ -24,6 +25,7 @@ public record PaymentSettings(
         p.getDuration("reversal-retry-max"),
         p.getDuration("dispute-response-window"),
         persistence.getInt("snapshot-every"),
+        persistence.getBoolean("load-snapshots"),
         new TagSlices(persistence.getString("tag-prefix"), persistence.getInt("tag-slices")));
   }
 }

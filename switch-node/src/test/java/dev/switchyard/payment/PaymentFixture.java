@@ -25,7 +25,7 @@ final class PaymentFixture {
 
   static PaymentSettings settings(Duration issuerTimeout) {
     return new PaymentSettings(Duration.ofDays(7), issuerTimeout, Duration.ofMillis(20), Duration.ofMillis(200),
-        Duration.ofDays(30), 5, new TagSlices("payment", 8));
+        Duration.ofDays(30), 5, true, new TagSlices("payment", 8));
   }
 
   final TestClock clock = new TestClock();
