@@ -1,5 +1,6 @@
 package dev.switchyard.loadtest;
 
+import dev.switchyard.protocol.Luhn;
 import dev.switchyard.protocol.v1.AcquirerRequest;
 import dev.switchyard.protocol.v1.Authorize;
 import dev.switchyard.protocol.v1.Capture;
@@ -107,7 +108,7 @@ public enum Workload {
       for (int i = 0; i < 14; i++) {
         digits.append(random.nextInt(10));
       }
-      return digits.append(checkDigit(digits)).toString();
+      return digits.append(Luhn.checkDigit(digits)).toString();
     }
 
     static String badLuhn(SplittableRandom random) {
@@ -116,21 +117,5 @@ public enum Workload {
       return good.substring(0, good.length() - 1) + ((last + 1) % 10);
     }
 
-    static int checkDigit(CharSequence payload) {
-      int sum = 0;
-      boolean twice = true;
-      for (int i = payload.length() - 1; i >= 0; i--) {
-        int d = payload.charAt(i) - '0';
-        if (twice) {
-          d *= 2;
-          if (d > 9) {
-            d -= 9;
-          }
-        }
-        sum += d;
-        twice = !twice;
-      }
-      return (10 - sum % 10) % 10;
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.switchyard.gateway;
 
 import dev.switchyard.payment.PaymentIds;
+import dev.switchyard.protocol.Luhn;
 import dev.switchyard.protocol.v1.AcquirerRequest;
 import dev.switchyard.protocol.v1.CardData;
 import dev.switchyard.protocol.v1.Money;
@@ -131,7 +132,7 @@ final class RequestValidator {
         return new Problem("authorize.card.pan", "must contain digits only");
       }
     }
-    if (!luhn(pan)) {
+    if (!Luhn.isValid(pan)) {
       return new Problem("authorize.card.pan", "fails the Luhn check");
     }
     if (card.getExpiryMonth() < 1 || card.getExpiryMonth() > 12) {
@@ -156,22 +157,5 @@ final class RequestValidator {
       return text("get.acquirer_reference", get.getAcquirerReference());
     }
     return new Problem("get.payment_id", "payment_id or acquirer_reference is required");
-  }
-
-  static boolean luhn(String digits) {
-    int sum = 0;
-    boolean twice = false;
-    for (int i = digits.length() - 1; i >= 0; i--) {
-      int d = digits.charAt(i) - '0';
-      if (twice) {
-        d *= 2;
-        if (d > 9) {
-          d -= 9;
-        }
-      }
-      sum += d;
-      twice = !twice;
-    }
-    return sum % 10 == 0;
   }
 }
