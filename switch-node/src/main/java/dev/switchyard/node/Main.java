@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** The {@code switch} command: {@code switch node} runs a node, {@code switch client} talks to one. */
 @Command(name = "switch", mixinStandardHelpOptions = true, version = "switch 0.1.0",
     description = "A clustered card-payment switch.",
-    subcommands = {Main.Node.class, ClientCommand.class})
+    subcommands = {Main.Node.class, Main.LocalCluster.class, ClientCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -48,9 +48,20 @@ public final class Main implements Runnable {
     @Option(names = "--management-port", description = "Management HTTP port (default 7626).")
     Integer managementPort;
 
+    @Option(names = "--node-index", description = "Node i of a local cluster: ports 17355+i (remoting), "
+        + "7700+i (gateway), 7626+i (management), 9095+i (metrics); name switch-(i+1).")
+    Integer nodeIndex;
+
     @Override
     public Integer call() throws Exception {
       Map<String, Object> overrides = new HashMap<>();
+      if (nodeIndex != null) {
+        overrides.put("pekko.remote.artery.canonical.port", 17355 + nodeIndex);
+        overrides.put("switch.gateway.port", 7700 + nodeIndex);
+        overrides.put("pekko.management.http.port", 7626 + nodeIndex);
+        overrides.put("kamon.prometheus.embedded-server.port", 9095 + nodeIndex);
+        overrides.put("switch.node-name", "switch-" + (nodeIndex + 1));
+      }
       if (dataDir != null) {
         overrides.put("switch.data-dir", dataDir.toAbsolutePath().toString());
       }
@@ -64,6 +75,57 @@ public final class Main implements Runnable {
       // Ctrl-C and SIGTERM run Pekko's coordinated shutdown through its JVM shutdown hook: the gateway stops
       // accepting, drains, and the node leaves the cluster.
       node.system().getWhenTerminated().toCompletableFuture().join();
+      return 0;
+    }
+  }
+
+  /** Starts N nodes in their own JVMs on this machine, sharing one journal; Ctrl-C stops them all gracefully. */
+  @Command(name = "cluster", mixinStandardHelpOptions = true,
+      description = "Run a local cluster of N nodes in separate JVMs against a shared journal.")
+  static final class LocalCluster implements Callable<Integer> {
+
+    @Option(names = "--nodes", defaultValue = "3", description = "How many nodes (default 3).")
+    int nodes;
+
+    @Option(names = "--config", defaultValue = "${env:SWITCH_CONFIG:-multi-node}",
+        description = "Overlays: multi-node (shared H2 file, default) or multi-node,postgres-journal.")
+    String overlay;
+
+    @Option(names = "--data-dir", defaultValue = "data", description = "Shared data directory; node logs go here.")
+    Path dataDir;
+
+    @Override
+    public Integer call() throws Exception {
+      java.nio.file.Files.createDirectories(dataDir);
+      String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      java.util.List<Process> processes = new java.util.ArrayList<>();
+      for (int i = 0; i < nodes; i++) {
+        Path log = dataDir.resolve("node-" + (i + 1) + ".log");
+        ProcessBuilder builder = new ProcessBuilder(javaBin, "-Xms256m", "-Xmx1g",
+            "-cp", System.getProperty("java.class.path"), Main.class.getName(), "node",
+            "--config", overlay, "--node-index", Integer.toString(i),
+            "--data-dir", dataDir.toAbsolutePath().toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+        processes.add(builder.start());
+        System.out.printf("switch-%d: gateway 127.0.0.1:%d, management http://127.0.0.1:%d, log %s%n",
+            i + 1, 7700 + i, 7626 + i, log);
+      }
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        processes.forEach(Process::destroy); // SIGTERM: each node leaves gracefully
+        for (Process p : processes) {
+          try {
+            if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+              p.destroyForcibly();
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      }));
+      for (Process p : processes) {
+        p.waitFor();
+      }
       return 0;
     }
   }

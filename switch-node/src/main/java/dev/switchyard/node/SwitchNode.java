@@ -55,19 +55,22 @@ public final class SwitchNode implements AutoCloseable {
   }
 
   /**
-   * The node's configuration: {@code overrides}, then the overlay {@code switch/<overlay>.conf} of
-   * cluster-config, then the node's application.conf and the libraries' reference.conf.
+   * The node's configuration: {@code overrides}, then the overlays of cluster-config named in {@code overlays}
+   * (comma-separated, later ones win: {@code multi-node,postgres-journal}), then the node's application.conf and
+   * the libraries' reference.conf.
    */
-  public static Config loadConfig(String overlay, Config overrides) {
-    Config overlayConfig;
-    try {
-      overlayConfig = ConfigFactory.parseResources(
-          "switch/" + overlay + ".conf", ConfigParseOptions.defaults().setAllowMissing(false));
-    } catch (com.typesafe.config.ConfigException.IO e) {
-      throw new IllegalArgumentException("No configuration overlay named '" + overlay + "'", e);
+  public static Config loadConfig(String overlays, Config overrides) {
+    Config merged = ConfigFactory.parseResources("application.conf");
+    for (String overlay : overlays.split(",")) {
+      String name = overlay.trim();
+      try {
+        merged = ConfigFactory.parseResources(
+            "switch/" + name + ".conf", ConfigParseOptions.defaults().setAllowMissing(false)).withFallback(merged);
+      } catch (com.typesafe.config.ConfigException.IO e) {
+        throw new IllegalArgumentException("No configuration overlay named '" + name + "'", e);
+      }
     }
-    return ConfigFactory.load(
-        overrides.withFallback(overlayConfig).withFallback(ConfigFactory.parseResources("application.conf")));
+    return ConfigFactory.load(overrides.withFallback(merged));
   }
 
   public static SwitchNode start(Config config) {
