@@ -1,6 +1,6 @@
 package dev.switchyard.loadtest;
 
-import dev.switchyard.protocol.client.SwitchClient;
+import dev.switchyard.protocol.client.FailoverClient;
 import dev.switchyard.protocol.v1.AcquirerRequest;
 import dev.switchyard.protocol.v1.AcquirerResponse;
 import dev.switchyard.protocol.v1.ResultCode;
@@ -38,26 +38,22 @@ public final class LoadRunner {
 
   public static RunResult run(Settings settings, NanoClock clock) throws Exception {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    List<SwitchClient> clients = new ArrayList<>();
+    List<FailoverClient> clients = new ArrayList<>();
     try {
       for (int i = 0; i < settings.connections(); i++) {
-        InetSocketAddress host = settings.hosts().get(i % settings.hosts().size());
         Credentials acquirer = settings.acquirers().get(i % settings.acquirers().size());
-        SwitchClient client = SwitchClient.connect(group, host.getHostString(), host.getPort(), Duration.ofSeconds(5));
-        AcquirerResponse hello = client.hello(acquirer.id(), acquirer.secret()).get(10, TimeUnit.SECONDS);
-        if (hello.getResult() != ResultCode.APPROVED) {
-          throw new IllegalStateException("hello refused for acquirer " + acquirer.id() + ": " + hello.getReason());
-        }
-        clients.add(client);
+        // Connection i starts on host i; when its node goes away it moves on and retries with the same request_id.
+        clients.add(new FailoverClient(settings.hosts(), i, acquirer.id(), acquirer.secret(),
+            2 * settings.hosts().size() + 1, group).open());
       }
       return drive(settings, clock, clients);
     } finally {
-      clients.forEach(SwitchClient::close);
+      clients.forEach(FailoverClient::close);
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
     }
   }
 
-  private static RunResult drive(Settings settings, NanoClock clock, List<SwitchClient> clients) {
+  private static RunResult drive(Settings settings, NanoClock clock, List<FailoverClient> clients) {
     long warmupNanos = settings.warmup().toNanos();
     long durationNanos = settings.duration().toNanos();
     long start = clock.nanoTime() + 50_000_000L;
@@ -100,7 +96,7 @@ public final class LoadRunner {
   }
 
   /** One payment's life: its first request, then the follow-ups its answers allow. */
-  private record Arrival(Workload workload, Stats stats, SwitchClient client, AtomicLong outstanding,
+  private record Arrival(Workload workload, Stats stats, FailoverClient client, AtomicLong outstanding,
       NanoClock clock, SplittableRandom random, String reference) {
 
     void start(long due) {

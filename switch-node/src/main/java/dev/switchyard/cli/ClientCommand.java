@@ -1,7 +1,7 @@
 package dev.switchyard.cli;
 
 import com.google.protobuf.util.JsonFormat;
-import dev.switchyard.protocol.client.SwitchClient;
+import dev.switchyard.protocol.client.FailoverClient;
 import dev.switchyard.protocol.v1.AcquirerRequest;
 import dev.switchyard.protocol.v1.AcquirerResponse;
 import dev.switchyard.protocol.v1.Authorize;
@@ -33,8 +33,10 @@ import picocli.CommandLine.ParentCommand;
         ClientCommand.RefundCmd.class, ClientCommand.IncrementCmd.class, ClientCommand.GetCmd.class})
 public final class ClientCommand implements Runnable {
 
-  @Option(names = "--host", defaultValue = "127.0.0.1:7700", description = "Gateway address host:port.")
-  String host;
+  @Option(names = "--host", defaultValue = "127.0.0.1:7700", split = ",",
+      description = "Gateway addresses host:port, comma-separated: on a dropped connection or a node shutting down,"
+          + " the request is sent again to the next one with the same request id.")
+  java.util.List<String> hosts;
 
   @Option(names = "--acquirer", defaultValue = "demo", description = "Acquirer id.")
   String acquirer;
@@ -58,14 +60,13 @@ public final class ClientCommand implements Runnable {
   }
 
   int send(AcquirerRequest.Builder request, PrintWriter out, PrintWriter err) {
-    String[] hp = host.split(":");
     Duration wait = Duration.parse("PT" + timeout.toUpperCase());
-    try (SwitchClient client = SwitchClient.connect(hp[0], Integer.parseInt(hp[1]), Duration.ofSeconds(5))) {
-      AcquirerResponse hello = client.hello(acquirer, secret).get(wait.toMillis(), TimeUnit.MILLISECONDS);
-      if (hello.getResult() != ResultCode.APPROVED) {
-        out.println(json(hello));
-        return 1;
-      }
+    java.util.List<java.net.InetSocketAddress> addresses = hosts.stream().map(h -> {
+      String[] hp = h.split(":");
+      return new java.net.InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
+    }).toList();
+    try (FailoverClient client = new FailoverClient(addresses, 0, acquirer, secret, 2 * addresses.size() + 1, null)) {
+      client.open();
       request.setRequestId(requestId != null ? requestId : UUID.randomUUID().toString());
       AcquirerResponse answer = client.send(request).get(wait.toMillis(), TimeUnit.MILLISECONDS);
       out.println(json(answer));
@@ -76,6 +77,7 @@ public final class ClientCommand implements Runnable {
       return 2;
     } finally {
       out.flush();
+      err.flush();
     }
   }
 

@@ -1,0 +1,147 @@
+package dev.switchyard.protocol.client;
+
+import dev.switchyard.protocol.v1.AcquirerRequest;
+import dev.switchyard.protocol.v1.AcquirerResponse;
+import dev.switchyard.protocol.v1.ResultCode;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A client of several gateways. It talks to one at a time; when that connection drops, or the node answers
+ * SHUTTING_DOWN or TIMEOUT or sends a reconnect notice, it moves to the next address and sends the request again
+ * with the same request_id. That is safe because the switch answers a repeated request_id with the original outcome, so
+ * an operation whose answer was lost in the failover is not done twice.
+ */
+public final class FailoverClient implements AutoCloseable {
+
+  private final List<InetSocketAddress> hosts;
+  private final String acquirer;
+  private final String secret;
+  private final int maxAttempts;
+  private final EventLoopGroup group;
+  private final boolean ownGroup;
+  private final ExecutorService retries = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "switch-client-failover");
+    t.setDaemon(true);
+    return t;
+  });
+  private SwitchClient current;
+  private int next;
+  private volatile boolean moveRequested;
+
+  /** {@code first} is the index in {@code hosts} to try first, so many clients can spread over the nodes. */
+  public FailoverClient(List<InetSocketAddress> hosts, int first, String acquirer, String secret, int maxAttempts,
+      EventLoopGroup group) {
+    if (hosts.isEmpty()) {
+      throw new IllegalArgumentException("at least one gateway address is needed");
+    }
+    this.hosts = List.copyOf(hosts);
+    this.next = Math.floorMod(first, hosts.size());
+    this.acquirer = acquirer;
+    this.secret = secret;
+    this.maxAttempts = maxAttempts;
+    this.ownGroup = group == null;
+    this.group = group != null ? group : new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  }
+
+  /** Connects (and says hello) now, so that a wrong address or secret shows up before the first request. */
+  public FailoverClient open() throws IOException {
+    connection();
+    return this;
+  }
+
+  /** Sends a request; retries elsewhere, with the same request_id, when its connection fails. */
+  public CompletableFuture<AcquirerResponse> send(AcquirerRequest.Builder request) {
+    return attempt(request, 1);
+  }
+
+  private CompletableFuture<AcquirerResponse> attempt(AcquirerRequest.Builder request, int attempt) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return connection();
+      } catch (IOException e) {
+        throw new CompletionException(e);
+      }
+    }, retries).thenCompose(client -> client.send(request.clone()).handleAsync((answer, failure) -> {
+      // Lost connection, node leaving, or no answer in time: the outcome is unknown or nothing was done, and the
+      // same request_id makes a retry safe either way.
+      boolean moved = failure != null || answer.getResult() == ResultCode.SHUTTING_DOWN
+          || answer.getResult() == ResultCode.TIMEOUT;
+      if (!moved) {
+        return CompletableFuture.completedFuture(answer);
+      }
+      abandon(client);
+      if (attempt >= maxAttempts) {
+        return failure != null ? CompletableFuture.<AcquirerResponse>failedFuture(failure)
+            : CompletableFuture.completedFuture(answer);
+      }
+      return attempt(request, attempt + 1);
+    }, retries).thenCompose(f -> f)).exceptionallyCompose(failure -> attempt >= maxAttempts
+        ? CompletableFuture.failedFuture(failure)
+        : attempt(request, attempt + 1));
+  }
+
+  /** The address of the gateway in use, or null. */
+  public synchronized InetSocketAddress currentHost() {
+    return current == null ? null : hosts.get(Math.floorMod(next - 1, hosts.size()));
+  }
+
+  private synchronized SwitchClient connection() throws IOException {
+    if (current != null && current.isOpen() && !moveRequested) {
+      return current;
+    }
+    moveRequested = false;
+    IOException last = null;
+    for (int i = 0; i < hosts.size(); i++) {
+      InetSocketAddress host = hosts.get(next);
+      next = (next + 1) % hosts.size();
+      try {
+        SwitchClient client = SwitchClient.connect(group, host.getHostString(), host.getPort(), Duration.ofSeconds(3));
+        AcquirerResponse hello = client.hello(acquirer, secret).get(10, TimeUnit.SECONDS);
+        if (hello.getResult() != ResultCode.APPROVED) {
+          client.close();
+          throw new IOException("hello refused by " + host + ": " + hello.getResult() + " " + hello.getReason());
+        }
+        client.onUnsolicited(notice -> {
+          if (notice.hasReconnect() || notice.getResult() == ResultCode.SHUTTING_DOWN) {
+            moveRequested = true;
+          }
+        });
+        current = client;
+        return client;
+      } catch (IOException e) {
+        last = e;
+      } catch (Exception e) {
+        last = new IOException("cannot open a session with " + host + ": " + e, e);
+      }
+    }
+    throw last;
+  }
+
+  private synchronized void abandon(SwitchClient client) {
+    if (current == client) {
+      moveRequested = true;
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (current != null) {
+      current.close();
+    }
+    retries.shutdownNow();
+    if (ownGroup) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly();
+    }
+  }
+}

@@ -1,0 +1,217 @@
+package dev.switchyard.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchyard.protocol.client.FailoverClient;
+import dev.switchyard.protocol.v1.AcquirerRequest;
+import dev.switchyard.protocol.v1.AcquirerResponse;
+import dev.switchyard.protocol.v1.Authorize;
+import dev.switchyard.protocol.v1.CardData;
+import dev.switchyard.protocol.v1.Capture;
+import dev.switchyard.protocol.v1.Money;
+import dev.switchyard.protocol.v1.ResultCode;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three nodes in separate JVMs on one PostgreSQL journal. A client drives authorizations and captures over all
+ * three; one node is killed with SIGKILL mid-load. Every operation the client saw acknowledged must be in the
+ * journal and visible through the operator API of a survivor, with no gap or duplicate in any payment's events.
+ */
+class ClusterFailoverIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int PAYMENTS = 240;
+  private static final int KILL_AT = 80;
+
+  @TempDir Path dir;
+  private final ActorTestKit waiting = ActorTestKit.create();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private String schema = "";
+
+  /** An operation the client saw approved, and when. */
+  private record Acked(String paymentId, String op, long amount, long atNanos) {}
+
+  @AfterEach
+  void tearDown() {
+    waiting.shutdownTestKit();
+    TestDatabases.dropSchema(schema);
+  }
+
+  private JsonNode get(String url) throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(url + " " + response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
+  }
+
+  private static long upMembers(JsonNode members) {
+    long up = 0;
+    for (JsonNode m : members.get("members")) {
+      up += "Up".equals(m.get("status").asText()) ? 1 : 0;
+    }
+    return up;
+  }
+
+  @Test
+  void aNodeKilledMidLoadLosesNoAcknowledgedOperation() throws Exception {
+    TestDatabases.requirePostgres();
+    schema = "switch_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    TestProbe<Object> probe = waiting.createTestProbe();
+    try (NodeProcesses cluster = new NodeProcesses(dir, schema, 3)) {
+      for (int i = 0; i < 3; i++) {
+        cluster.start(i);
+      }
+      List<NodeProcesses.Node> nodes = cluster.nodes();
+      probe.awaitAssert(Duration.ofMinutes(3), Duration.ofSeconds(1), () -> {
+        for (NodeProcesses.Node n : nodes) {
+          assertThat(n.process().isAlive()).as("node " + n.index() + " alive, log " + n.log()).isTrue();
+          assertThat(http.send(HttpRequest.newBuilder(URI.create(n.management() + "/ready")).build(),
+              HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+          assertThat(upMembers(get(n.management() + "/cluster/members"))).isEqualTo(3);
+        }
+        return null;
+      });
+
+      List<InetSocketAddress> gateways = nodes.stream()
+          .map(n -> new InetSocketAddress("127.0.0.1", n.gatewayPort())).toList();
+      List<FailoverClient> clients = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        clients.add(new FailoverClient(gateways, i, "demo", "demo-secret", 10, null).open());
+      }
+      NodeProcesses.Node victim = nodes.get(1);
+      ConcurrentLinkedQueue<Acked> acked = new ConcurrentLinkedQueue<>();
+      ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+      List<CompletableFuture<Void>> payments = new ArrayList<>();
+      Set<String> victimShards = new HashSet<>();
+      long[] killedAt = new long[1];
+      AtomicInteger sent = new AtomicInteger();
+      ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+      CompletableFuture<Void> allSent = new CompletableFuture<>();
+      pacer.scheduleAtFixedRate(() -> {
+        int k = sent.getAndIncrement();
+        if (k >= PAYMENTS) {
+          allSent.complete(null);
+          return;
+        }
+        if (k == KILL_AT) {
+          try {
+            for (JsonNode region : get(victim.management() + "/cluster/shards/Payment").get("regions")) {
+              victimShards.add(region.get("shardId").asText());
+            }
+          } catch (Exception e) {
+            failures.add("could not read the victim's shards: " + e);
+          }
+          killedAt[0] = System.nanoTime();
+          victim.process().destroyForcibly(); // SIGKILL
+        }
+        payments.add(onePayment(clients.get(k % 3), k, acked, failures));
+      }, 0, 40, TimeUnit.MILLISECONDS);
+      allSent.get(2, TimeUnit.MINUTES);
+      pacer.shutdown();
+      CompletableFuture.allOf(payments.toArray(CompletableFuture[]::new)).get(3, TimeUnit.MINUTES);
+      clients.forEach(FailoverClient::close);
+
+      assertThat(failures).as("the only client errors are retried ones").isEmpty();
+      assertThat(victimShards).as("the victim owned shards when it was killed").isNotEmpty();
+      NodeProcesses.Node survivor = nodes.get(0);
+      probe.awaitAssert(Duration.ofMinutes(1), Duration.ofSeconds(1), () -> {
+        JsonNode members = get(survivor.management() + "/cluster/members");
+        assertThat(upMembers(members)).isEqualTo(2);
+        assertThat(members.toString()).doesNotContain(victim.address());
+        return null;
+      });
+
+      long takeoverNanos = acked.stream()
+          .filter(a -> a.atNanos() > killedAt[0])
+          .filter(a -> victimShards.contains(Integer.toString(Math.abs(a.paymentId().hashCode() % 128))))
+          .mapToLong(a -> a.atNanos() - killedAt[0]).min().orElse(-1);
+      System.out.printf("[failover] %d operations acknowledged (%d payments); first answer for a payment of the"
+              + " killed node's %d shards came %.0f ms after SIGKILL%n", acked.size(),
+          acked.stream().map(Acked::paymentId).distinct().count(), victimShards.size(), takeoverNanos / 1e6);
+      assertThat(takeoverNanos).as("a payment of the killed node was served again").isPositive();
+
+      for (Acked a : acked) {
+        JsonNode payment = get(survivor.management() + "/payments/" + a.paymentId()).get("payment");
+        if (a.op().equals("authorize")) {
+          assertThat(payment.get("authorizedMinor").asLong()).as(a.toString()).isEqualTo(a.amount());
+        } else {
+          assertThat(payment.get("capturedMinor").asLong()).as(a.toString()).isEqualTo(a.amount());
+          assertThat(payment.get("state").asText()).isEqualTo("CAPTURED");
+        }
+      }
+      try (Connection c = DriverManager.getConnection(TestDatabases.PG_URL + "?currentSchema=" + schema, "postgres", "");
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT persistence_id, COUNT(*), COUNT(DISTINCT sequence_number),"
+              + " MAX(sequence_number) FROM event_journal GROUP BY persistence_id")) {
+        int checked = 0;
+        while (rs.next()) {
+          assertThat(rs.getLong(2)).as("no duplicate sequence numbers in " + rs.getString(1)).isEqualTo(rs.getLong(3));
+          assertThat(rs.getLong(4)).as("no gap in the events of " + rs.getString(1)).isEqualTo(rs.getLong(2));
+          checked++;
+        }
+        assertThat(checked).isGreaterThanOrEqualTo((int) acked.stream().map(Acked::paymentId).distinct().count());
+      }
+    }
+  }
+
+  private static CompletableFuture<Void> onePayment(FailoverClient client, int k, ConcurrentLinkedQueue<Acked> acked,
+      ConcurrentLinkedQueue<String> failures) {
+    long amount = 1_000 + 100L * k; // ends in 00: the simulated issuer approves
+    String ref = "failover-" + k + "-" + UUID.randomUUID();
+    AcquirerRequest.Builder authorize = AcquirerRequest.newBuilder().setRequestId(ref + "-a")
+        .setAuthorize(Authorize.newBuilder().setAcquirerReference(ref).setMerchantId("m")
+            .setAmount(Money.newBuilder().setMinorUnits(amount).setCurrency("EUR"))
+            .setCard(CardData.newBuilder().setPan("4111111111111111").setExpiryMonth(12).setExpiryYear(2031)));
+    return client.send(authorize).thenCompose(auth -> {
+      if (auth.getResult() != ResultCode.APPROVED) {
+        failures.add(ref + " authorize: " + auth.getResult() + " " + auth.getReason());
+        return CompletableFuture.completedFuture((AcquirerResponse) null);
+      }
+      String id = auth.getPayment().getPaymentId();
+      acked.add(new Acked(id, "authorize", amount, System.nanoTime()));
+      return client.send(AcquirerRequest.newBuilder().setRequestId(ref + "-c").setCapture(Capture.newBuilder()
+          .setPaymentId(id).setFinal(true).setAmount(Money.newBuilder().setMinorUnits(amount).setCurrency("EUR"))))
+          .thenApply(capture -> {
+            if (capture.getResult() == ResultCode.APPROVED) {
+              acked.add(new Acked(id, "capture", amount, System.nanoTime()));
+            } else {
+              failures.add(ref + " capture: " + capture.getResult() + " " + capture.getReason());
+            }
+            return capture;
+          });
+    }).handle((answer, failure) -> {
+      if (failure != null) {
+        failures.add(ref + ": " + failure);
+      }
+      return null;
+    });
+  }
+}

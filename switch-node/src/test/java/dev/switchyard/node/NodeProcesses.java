@@ -1,0 +1,95 @@
+package dev.switchyard.node;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Switch nodes in their own JVMs on loopback, for tests where failure is the point: each gets free ports, all
+ * share one PostgreSQL schema, the first three are the seed nodes.
+ */
+final class NodeProcesses implements AutoCloseable {
+
+  /** One node: its process and its ports. */
+  record Node(int index, Process process, int remotePort, int gatewayPort, int managementPort, Path log) {
+    String management() {
+      return "http://127.0.0.1:" + managementPort;
+    }
+
+    String address() {
+      return "pekko://switch@127.0.0.1:" + remotePort;
+    }
+  }
+
+  private final List<Node> nodes = new ArrayList<>();
+  private final Path dir;
+  private final String schema;
+  private final int[] remotePorts;
+
+  NodeProcesses(Path dir, String schema, int count) throws IOException {
+    this.dir = dir;
+    this.schema = schema;
+    this.remotePorts = new int[count];
+    for (int i = 0; i < count; i++) {
+      remotePorts[i] = freePort();
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  List<Node> nodes() {
+    return nodes;
+  }
+
+  /** Starts node {@code i} (again, after a stop, on the same remoting port). */
+  Node start(int i) throws IOException {
+    int gateway = freePort();
+    int management = freePort();
+    Path log = dir.resolve("node-" + (i + 1) + "-" + System.nanoTime() + ".log");
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms128m", "-Xmx512m",
+        "-Dpekko.remote.artery.canonical.port=" + remotePorts[i],
+        "-Dswitch.gateway.port=" + gateway,
+        "-Dpekko.management.http.port=" + management,
+        "-Dswitch.node-name=switch-" + (i + 1),
+        "-Dswitch.metrics.enabled=false",
+        "-Dswitch.database.url=" + TestDatabases.PG_URL + "?currentSchema=" + schema,
+        "-Dswitch.database.schema=" + schema,
+        "-Dswitch.data-dir=" + dir.resolve("data"),
+        "-Dpekko.management.http.route-providers-read-only=false"));
+    for (int s = 0; s < Math.min(3, remotePorts.length); s++) {
+      command.add("-Dpekko.cluster.seed-nodes." + s + "=pekko://switch@127.0.0.1:" + remotePorts[s]);
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "node",
+        "--config", "multi-node,postgres-journal"));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Node node = new Node(i, process, remotePorts[i], gateway, management, log);
+    if (i < nodes.size()) {
+      nodes.set(i, node);
+    } else {
+      nodes.add(node);
+    }
+    return node;
+  }
+
+  @Override
+  public void close() {
+    for (Node node : nodes) {
+      node.process().destroyForcibly();
+    }
+    for (Node node : nodes) {
+      try {
+        node.process().waitFor(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
