@@ -13,6 +13,7 @@ public final class NodeServices implements Extension {
 
   private volatile String nodeName = "";
   private volatile GatewayServer gateway;
+  private volatile javax.sql.DataSource dataSource;
 
   /** The extension id. */
   public static final class Id extends ExtensionId<NodeServices> {
@@ -36,8 +37,14 @@ public final class NodeServices implements Extension {
     return gateway;
   }
 
-  void register(String name, GatewayServer server) {
+  /** The node's own pool on the journal database. */
+  public javax.sql.DataSource dataSource() {
+    return dataSource;
+  }
+
+  void register(String name, GatewayServer server, javax.sql.DataSource pool) {
     this.nodeName = name;
     this.gateway = server;
+    this.dataSource = pool;
   }
 }

@@ -110,7 +110,7 @@ public final class SwitchNode implements AutoCloseable {
             config.hasPath("switch.card.pan-hash-key") ? config.getString("switch.card.pan-hash-key") : null);
         gateway = GatewayServer.start(system, GatewaySettings.create(config), cards, clock, nodeName);
       }
-      NodeServices.get(system).register(nodeName, gateway);
+      NodeServices.get(system).register(nodeName, gateway, dataSource);
       managementUri = PekkoManagement.get(Adapter.toClassic(system)).start()
           .toCompletableFuture().get(30, TimeUnit.SECONDS).toString();
     } catch (Exception e) {

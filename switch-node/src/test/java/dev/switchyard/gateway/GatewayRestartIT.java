@@ -47,6 +47,11 @@ class GatewayRestartIT {
       java.util.concurrent.BlockingQueue<AcquirerResponse> notices = new java.util.concurrent.LinkedBlockingQueue<>();
       client.onUnsolicited(notices::add);
       var inFlight = client.send(GatewayIT.authorize("drain-" + UUID.randomUUID(), 3_000));
+      // Shut down only once the request is inside the node (a request arriving after would be SHUTTING_DOWN).
+      org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.create(node.system()).awaitAssert(() -> {
+        assertThat(node.gateway().inFlight()).isPositive();
+        return null;
+      });
       var stopping = java.util.concurrent.CompletableFuture.runAsync(node::close);
       AcquirerResponse notice = notices.poll(10, TimeUnit.SECONDS);
       assertThat(notice).isNotNull();

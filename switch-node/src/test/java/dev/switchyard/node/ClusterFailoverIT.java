@@ -57,7 +57,7 @@ class ClusterFailoverIT {
   private String schema = "";
 
   /** An operation the client saw approved, and when. */
-  private record Acked(String paymentId, String op, long amount, long atNanos) {}
+  record Acked(String paymentId, String op, long amount, long atNanos) {}
 
   @AfterEach
   void tearDown() {
@@ -72,7 +72,7 @@ class ClusterFailoverIT {
     return JSON.readTree(response.body());
   }
 
-  private static long upMembers(JsonNode members) {
+  static long upMembers(JsonNode members) {
     long up = 0;
     for (JsonNode m : members.get("members")) {
       up += "Up".equals(m.get("status").asText()) ? 1 : 0;
@@ -188,7 +188,7 @@ class ClusterFailoverIT {
     }
   }
 
-  private static CompletableFuture<Void> onePayment(FailoverClient client, int k, ConcurrentLinkedQueue<Acked> acked,
+  static CompletableFuture<Void> onePayment(FailoverClient client, int k, ConcurrentLinkedQueue<Acked> acked,
       ConcurrentLinkedQueue<String> failures, ConcurrentLinkedQueue<String> inDoubt) {
     long amount = 1_000 + 100L * k; // ends in 00: the simulated issuer approves
     String ref = "failover-" + k + "-" + UUID.randomUUID();

@@ -28,13 +28,20 @@ final class NodeProcesses implements AutoCloseable {
   private final Path dir;
   private final String schema;
   private final int[] remotePorts;
+  private final int[] gatewayPorts;
+  private final int[] managementPorts;
 
+  /** Ports are fixed per node index, so a restarted node comes back where clients expect it. */
   NodeProcesses(Path dir, String schema, int count) throws IOException {
     this.dir = dir;
     this.schema = schema;
     this.remotePorts = new int[count];
+    this.gatewayPorts = new int[count];
+    this.managementPorts = new int[count];
     for (int i = 0; i < count; i++) {
       remotePorts[i] = freePort();
+      gatewayPorts[i] = freePort();
+      managementPorts[i] = freePort();
     }
   }
 
@@ -50,8 +57,8 @@ final class NodeProcesses implements AutoCloseable {
 
   /** Starts node {@code i} (again, after a stop, on the same remoting port). */
   Node start(int i) throws IOException {
-    int gateway = freePort();
-    int management = freePort();
+    int gateway = gatewayPorts[i];
+    int management = managementPorts[i];
     Path log = dir.resolve("node-" + (i + 1) + "-" + System.nanoTime() + ".log");
     List<String> command = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms128m", "-Xmx512m",

@@ -1,0 +1,145 @@
+package dev.switchyard.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchyard.protocol.client.FailoverClient;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A rolling restart of three node JVMs, one at a time with SIGTERM, under load: every node leaves gracefully,
+ * comes back and rejoins; no acknowledged operation is lost and the client sees no error it did not retry. Also
+ * checks that every node reports the same members and that shards are not hosted twice.
+ */
+class ClusterRollingRestartIT {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path dir;
+  private final ActorTestKit waiting = ActorTestKit.create();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private String schema = "";
+
+  @AfterEach
+  void tearDown() {
+    waiting.shutdownTestKit();
+    TestDatabases.dropSchema(schema);
+  }
+
+  private JsonNode get(String url) throws Exception {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).as(url + " " + response.body()).isEqualTo(200);
+    return JSON.readTree(response.body());
+  }
+
+  private void awaitFullCluster(TestProbe<Object> probe, List<NodeProcesses.Node> nodes) {
+    probe.awaitAssert(Duration.ofMinutes(3), Duration.ofSeconds(1), () -> {
+      for (NodeProcesses.Node n : nodes) {
+        assertThat(n.process().isAlive()).as("node " + n.index() + " alive, log " + n.log()).isTrue();
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(n.management() + "/ready")).build(),
+            HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(ClusterFailoverIT.upMembers(get(n.management() + "/cluster/members"))).isEqualTo(3);
+      }
+      return null;
+    });
+  }
+
+  @Test
+  void aRollingRestartUnderLoadLosesNothingAndNodesAgreeOnTheCluster() throws Exception {
+    TestDatabases.requirePostgres();
+    schema = "switch_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    TestProbe<Object> probe = waiting.createTestProbe();
+    try (NodeProcesses cluster = new NodeProcesses(dir, schema, 3)) {
+      for (int i = 0; i < 3; i++) {
+        cluster.start(i);
+      }
+      List<NodeProcesses.Node> nodes = cluster.nodes();
+      awaitFullCluster(probe, nodes);
+
+      // Every node sees the same members and leader; no shard is hosted by two regions.
+      Set<String> firstView = null;
+      for (NodeProcesses.Node n : nodes) {
+        JsonNode members = get(n.management() + "/cluster/members");
+        Set<String> view = new TreeSet<>();
+        members.get("members").forEach(m -> view.add(m.get("node").asText() + "=" + m.get("status").asText()));
+        view.add("leader=" + members.get("leader").asText());
+        if (firstView == null) {
+          firstView = view;
+        }
+        assertThat(view).as("members seen from node " + n.index()).isEqualTo(firstView);
+      }
+
+      List<InetSocketAddress> gateways = new ArrayList<>();
+      for (NodeProcesses.Node n : nodes) {
+        gateways.add(new InetSocketAddress("127.0.0.1", n.gatewayPort()));
+      }
+      List<FailoverClient> clients = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        clients.add(new FailoverClient(gateways, i, "demo", "demo-secret", 12, null).open());
+      }
+      ConcurrentLinkedQueue<ClusterFailoverIT.Acked> acked = new ConcurrentLinkedQueue<>();
+      ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+      ConcurrentLinkedQueue<String> inDoubt = new ConcurrentLinkedQueue<>();
+      List<CompletableFuture<Void>> payments = java.util.Collections.synchronizedList(new ArrayList<>());
+      AtomicInteger sent = new AtomicInteger();
+      AtomicBoolean running = new AtomicBoolean(true);
+      ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
+      pacer.scheduleAtFixedRate(() -> {
+        if (running.get()) {
+          int k = sent.getAndIncrement();
+          payments.add(ClusterFailoverIT.onePayment(clients.get(k % 3), k, acked, failures, inDoubt));
+        }
+      }, 0, 50, TimeUnit.MILLISECONDS);
+
+      for (int i = 0; i < 3; i++) {
+        NodeProcesses.Node leaving = nodes.get(i);
+        leaving.process().destroy(); // SIGTERM: graceful leave
+        assertThat(leaving.process().waitFor(90, TimeUnit.SECONDS)).as("node " + i + " stopped").isTrue();
+        assertThat(leaving.process().exitValue()).as("exit code of node " + i).isIn(0, 143);
+        cluster.start(i);
+        awaitFullCluster(probe, cluster.nodes());
+      }
+      running.set(false);
+      pacer.shutdown();
+      assertThat(pacer.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      CompletableFuture.allOf(payments.toArray(CompletableFuture[]::new)).get(3, TimeUnit.MINUTES);
+      clients.forEach(FailoverClient::close);
+
+      System.out.printf("[rolling restart] %d payments sent, %d operations acknowledged, %d in doubt%n",
+          sent.get(), acked.size(), inDoubt.size());
+      assertThat(failures).as("the only client errors are retried ones").isEmpty();
+      assertThat(acked.size()).isGreaterThan(100);
+      NodeProcesses.Node any = cluster.nodes().get(2);
+      for (ClusterFailoverIT.Acked a : acked) {
+        JsonNode payment = get(any.management() + "/payments/" + a.paymentId()).get("payment");
+        String field = a.op().equals("authorize") ? "authorizedMinor" : "capturedMinor";
+        assertThat(payment.get(field).asLong()).as(a.toString()).isEqualTo(a.amount());
+      }
+    }
+  }
+}
