@@ -24,6 +24,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -113,6 +114,9 @@ public final class SwitchNode implements AutoCloseable {
       NodeServices.get(system).register(nodeName, gateway, dataSource);
       managementUri = PekkoManagement.get(Adapter.toClassic(system)).start()
           .toCompletableFuture().get(30, TimeUnit.SECONDS).toString();
+      if (config.getBoolean("switch.cluster.bootstrap")) {
+        ClusterBootstrap.get(Adapter.toClassic(system)).start();
+      }
     } catch (Exception e) {
       system.terminate();
       throw new IllegalStateException("The node could not start: " + e.getMessage(), e);
