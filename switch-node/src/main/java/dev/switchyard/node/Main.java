@@ -73,7 +73,16 @@ public final class Main implements Runnable {
       }
       SwitchNode node = SwitchNode.start(SwitchNode.loadConfig(overlay, ConfigFactory.parseMap(overrides)));
       // Ctrl-C and SIGTERM run Pekko's coordinated shutdown through its JVM shutdown hook: the gateway stops
-      // accepting, drains, and the node leaves the cluster.
+      // accepting, drains, and the node leaves the cluster. A JVM ended by a signal exits 143 by default; a
+      // requested, completed graceful stop is a success, so once the actor system is down the process exits 0.
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        try {
+          node.system().getWhenTerminated().toCompletableFuture().get(2, java.util.concurrent.TimeUnit.MINUTES);
+          Runtime.getRuntime().halt(0);
+        } catch (Exception e) {
+          Runtime.getRuntime().halt(1);
+        }
+      }, "switch-exit"));
       node.system().getWhenTerminated().toCompletableFuture().join();
       return 0;
     }
