@@ -102,6 +102,10 @@ public final class SwitchNode implements AutoCloseable {
     }
     PaymentEntity.init(system, deps);
     PaymentDeadlines.init(system, dataSource, settings.tags(), deadlines, clock);
+    Duration analyzeInterval = config.getDuration("switch.database.analyze-interval");
+    if (db.vendor() == DatabaseSettings.Vendor.POSTGRESQL && !analyzeInterval.isZero()) {
+      JournalAnalyzer.init(system, dataSource, analyzeInterval);
+    }
     String nodeName = config.getString("switch.node-name");
     String managementUri;
     GatewayServer gateway = null;

@@ -187,4 +187,23 @@ class PaymentRecoveryIT {
       assertThat(rs.next()).isTrue();
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void onPostgresTheJournalIsAnalyzedPeriodically() throws Exception {
+    SwitchNode node = start(TestDatabases.POSTGRES, "switch.database.analyze-interval = 1s");
+    authorize(node, "analyze-" + UUID.randomUUID(), 1_000, "a-" + UUID.randomUUID());
+    TestProbe<Object> probe = TestProbe.create(node.system());
+    probe.awaitAssert(Duration.ofSeconds(30), Duration.ofMillis(500), () -> {
+      try (Connection c = java.sql.DriverManager.getConnection(TestDatabases.PG_URL, "postgres", "");
+          java.sql.PreparedStatement s = c.prepareStatement("SELECT COUNT(*) FROM pg_stat_user_tables"
+              + " WHERE schemaname = ? AND relname IN ('event_journal', 'event_tag') AND last_analyze IS NOT NULL")) {
+        s.setString(1, target.schema());
+        try (ResultSet rs = s.executeQuery()) {
+          assertThat(rs.next()).isTrue();
+          assertThat(rs.getInt(1)).isEqualTo(2);
+        }
+      }
+      return null;
+    });
+  }
 }
