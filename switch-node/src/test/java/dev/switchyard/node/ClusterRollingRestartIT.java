@@ -134,6 +134,17 @@ class ClusterRollingRestartIT {
           sent.get(), acked.size(), inDoubt.size());
       assertThat(failures).as("the only client errors are retried ones").isEmpty();
       assertThat(acked.size()).isGreaterThan(100);
+      // Each node reports the shards its own region hosts: together they must not host any shard twice.
+      Set<String> hosted = new TreeSet<>();
+      int regions = 0;
+      for (NodeProcesses.Node n : cluster.nodes()) {
+        for (JsonNode region : get(n.management() + "/cluster/shards/Payment").get("regions")) {
+          assertThat(hosted.add(region.get("shardId").asText()))
+              .as("shard " + region.get("shardId") + " reported by two nodes").isTrue();
+          regions++;
+        }
+      }
+      assertThat(regions).as("shards are hosted after the load").isPositive();
       NodeProcesses.Node any = cluster.nodes().get(2);
       for (ClusterFailoverIT.Acked a : acked) {
         JsonNode payment = get(any.management() + "/payments/" + a.paymentId()).get("payment");
