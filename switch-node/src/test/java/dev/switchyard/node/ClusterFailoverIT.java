@@ -3,7 +3,6 @@ package dev.switchyard.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchyard.protocol.client.FailoverClient;
 import dev.switchyard.protocol.v1.AcquirerRequest;
 import dev.switchyard.protocol.v1.AcquirerResponse;
@@ -13,10 +12,6 @@ import dev.switchyard.protocol.v1.Capture;
 import dev.switchyard.protocol.v1.Money;
 import dev.switchyard.protocol.v1.ResultCode;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -47,13 +42,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterFailoverIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final int PAYMENTS = 240;
   private static final int KILL_AT = 80;
 
   @TempDir Path dir;
   private final ActorTestKit waiting = ActorTestKit.create();
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final ClusterHttp cluster = new ClusterHttp();
   private String schema = "";
 
   /** An operation the client saw approved, and when. */
@@ -66,18 +60,7 @@ class ClusterFailoverIT {
   }
 
   private JsonNode get(String url) throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(url + " " + response.body()).isEqualTo(200);
-    return JSON.readTree(response.body());
-  }
-
-  static long upMembers(JsonNode members) {
-    long up = 0;
-    for (JsonNode m : members.get("members")) {
-      up += "Up".equals(m.get("status").asText()) ? 1 : 0;
-    }
-    return up;
+    return cluster.get(url);
   }
 
   @Test
@@ -85,20 +68,12 @@ class ClusterFailoverIT {
     TestDatabases.requirePostgres();
     schema = "switch_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     TestProbe<Object> probe = waiting.createTestProbe();
-    try (NodeProcesses cluster = new NodeProcesses(dir, schema, 3)) {
+    try (NodeProcesses processes = new NodeProcesses(dir, schema, 3)) {
       for (int i = 0; i < 3; i++) {
-        cluster.start(i);
+        processes.start(i);
       }
-      List<NodeProcesses.Node> nodes = cluster.nodes();
-      probe.awaitAssert(Duration.ofMinutes(3), Duration.ofSeconds(1), () -> {
-        for (NodeProcesses.Node n : nodes) {
-          assertThat(n.process().isAlive()).as("node " + n.index() + " alive, log " + n.log()).isTrue();
-          assertThat(http.send(HttpRequest.newBuilder(URI.create(n.management() + "/ready")).build(),
-              HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-          assertThat(upMembers(get(n.management() + "/cluster/members"))).isEqualTo(3);
-        }
-        return null;
-      });
+      List<NodeProcesses.Node> nodes = processes.nodes();
+      this.cluster.awaitFullCluster(probe, nodes);
 
       List<InetSocketAddress> gateways = nodes.stream()
           .map(n -> new InetSocketAddress("127.0.0.1", n.gatewayPort())).toList();
@@ -145,7 +120,7 @@ class ClusterFailoverIT {
       NodeProcesses.Node survivor = nodes.get(0);
       probe.awaitAssert(Duration.ofMinutes(1), Duration.ofSeconds(1), () -> {
         JsonNode members = get(survivor.management() + "/cluster/members");
-        assertThat(upMembers(members)).isEqualTo(2);
+        assertThat(ClusterHttp.upMembers(members)).isEqualTo(2);
         assertThat(members.toString()).doesNotContain(victim.address());
         return null;
       });

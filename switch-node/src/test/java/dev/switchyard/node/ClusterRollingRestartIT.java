@@ -3,13 +3,8 @@ package dev.switchyard.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchyard.protocol.client.FailoverClient;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,11 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ClusterRollingRestartIT {
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   @TempDir Path dir;
   private final ActorTestKit waiting = ActorTestKit.create();
-  private final HttpClient http = HttpClient.newHttpClient();
+  private final ClusterHttp http = new ClusterHttp();
   private String schema = "";
 
   @AfterEach
@@ -51,22 +44,11 @@ class ClusterRollingRestartIT {
   }
 
   private JsonNode get(String url) throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-        .build(), HttpResponse.BodyHandlers.ofString());
-    assertThat(response.statusCode()).as(url + " " + response.body()).isEqualTo(200);
-    return JSON.readTree(response.body());
+    return http.get(url);
   }
 
   private void awaitFullCluster(TestProbe<Object> probe, List<NodeProcesses.Node> nodes) {
-    probe.awaitAssert(Duration.ofMinutes(3), Duration.ofSeconds(1), () -> {
-      for (NodeProcesses.Node n : nodes) {
-        assertThat(n.process().isAlive()).as("node " + n.index() + " alive, log " + n.log()).isTrue();
-        assertThat(http.send(HttpRequest.newBuilder(URI.create(n.management() + "/ready")).build(),
-            HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-        assertThat(ClusterFailoverIT.upMembers(get(n.management() + "/cluster/members"))).isEqualTo(3);
-      }
-      return null;
-    });
+    http.awaitFullCluster(probe, nodes);
   }
 
   @Test
