@@ -86,6 +86,35 @@ final class NodeProcesses implements AutoCloseable {
     return node;
   }
 
+  /** Starts node 0, waits until it answers /ready, then starts the others. */
+  void startInOrder(int count) throws Exception {
+    Node first = start(0);
+    java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+    while (true) {
+      if (!first.process().isAlive()) {
+        throw new IllegalStateException("node 0 exited while starting; see " + first.log());
+      }
+      try {
+        var response = http.send(java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create(first.management() + "/ready")).timeout(java.time.Duration.ofSeconds(2)).build(),
+            java.net.http.HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 200) {
+          break;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      }
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("node 0 not ready within 3 minutes; see " + first.log());
+      }
+      first.process().waitFor(500, TimeUnit.MILLISECONDS); // returns early only if the process exits
+    }
+    for (int i = 1; i < count; i++) {
+      start(i);
+    }
+  }
+
   @Override
   public void close() {
     for (Node node : nodes) {
