@@ -73,9 +73,4 @@ public final class ProtobufSerializer extends SerializerWithStringManifest {
       throw failure;
     }
   }
-
-  /** Whether this serializer can read a manifest; used by tests and the mirrors. */
-  public static boolean knows(String manifest) {
-    return PARSERS.containsKey(manifest);
-  }
 }

@@ -142,10 +142,6 @@ public final class GatewayServer {
     return serverChannel != null && serverChannel.isActive() && !draining;
   }
 
-  public int openConnections() {
-    return connections.size();
-  }
-
   public int inFlight() {
     return inFlight.get();
   }

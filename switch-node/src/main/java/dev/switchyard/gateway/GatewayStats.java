@@ -74,11 +74,6 @@ public final class GatewayStats implements Extension {
     }
   }
 
-  public long count(Operation op, ResultCode result) {
-    LongAdder adder = results.get(op).get(result);
-    return adder == null ? 0 : adder.sum();
-  }
-
   /** The whole picture as JSON, for the operator API. */
   public ObjectNode toJson(String node) {
     JsonNodeFactory f = JsonNodeFactory.instance;

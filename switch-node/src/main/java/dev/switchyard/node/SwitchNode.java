@@ -43,16 +43,12 @@ public final class SwitchNode implements AutoCloseable {
 
   private final ActorSystem<Void> system;
   private final HikariDataSource dataSource;
-  private final PaymentEntity.Dependencies dependencies;
-
   private final String managementUri;
 
-  private SwitchNode(ActorSystem<Void> system, HikariDataSource dataSource, PaymentEntity.Dependencies deps,
-      String managementUri) {
+  private SwitchNode(ActorSystem<Void> system, HikariDataSource dataSource, String managementUri) {
     this.managementUri = managementUri;
     this.system = system;
     this.dataSource = dataSource;
-    this.dependencies = deps;
   }
 
   /**
@@ -131,7 +127,7 @@ public final class SwitchNode implements AutoCloseable {
     });
     log.info("Node {} up: gateway {}, management {}", nodeName,
         gateway == null ? "off" : gateway.address(), managementUri);
-    return new SwitchNode(system, dataSource, deps, managementUri);
+    return new SwitchNode(system, dataSource, managementUri);
   }
 
   public ActorSystem<Void> system() {
@@ -150,10 +146,6 @@ public final class SwitchNode implements AutoCloseable {
 
   public HikariDataSource dataSource() {
     return dataSource;
-  }
-
-  public PaymentEntity.Dependencies dependencies() {
-    return dependencies;
   }
 
   /** Sends one command to a payment wherever it lives in the cluster, and waits at most {@code timeout}. */

@@ -168,7 +168,7 @@ public final class PaymentDeadlines {
     List<String> ids = new ArrayList<>();
     try (Connection c = dataSource.getConnection();
         PreparedStatement s = c.prepareStatement(
-            "SELECT DISTINCT payment_id, MIN(due_at) AS first_due FROM payment_deadline"
+            "SELECT payment_id, MIN(due_at) AS first_due FROM payment_deadline"
                 + " WHERE slice = ? AND due_at <= ? GROUP BY payment_id ORDER BY first_due")) {
       s.setInt(1, slice);
       s.setLong(2, now);

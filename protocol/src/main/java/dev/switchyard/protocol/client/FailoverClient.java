@@ -91,11 +91,6 @@ public final class FailoverClient implements AutoCloseable {
         : attempt(request, attempt + 1));
   }
 
-  /** The address of the gateway in use, or null. */
-  public synchronized InetSocketAddress currentHost() {
-    return current == null ? null : hosts.get(Math.floorMod(next - 1, hosts.size()));
-  }
-
   private synchronized SwitchClient connection() throws IOException {
     if (current != null && current.isOpen() && !moveRequested) {
       return current;
