@@ -175,7 +175,10 @@ final class GatewayHandler extends SimpleChannelInboundHandler<AcquirerRequest> 
     inFlight++;
     backend.inFlightChanged(1);
     Metrics.IN_FLIGHT.increment();
-    backend.ask(paymentId, command).whenComplete((reply, failure) -> ctx.executor().execute(() -> {
+    // The answer is handled on this connection's event loop. The executor must be explicit: the ask's stage
+    // runs even plain whenComplete callbacks asynchronously, and without an executor that means the JDK's
+    // default, which on a two-core machine is a new thread per callback.
+    backend.ask(paymentId, command).whenCompleteAsync((reply, failure) -> {
       inFlight--;
       backend.inFlightChanged(-1);
       Metrics.IN_FLIGHT.decrement();
@@ -183,7 +186,7 @@ final class GatewayHandler extends SimpleChannelInboundHandler<AcquirerRequest> 
           ? toResponse(correlation, reply)
           : failureResponse(correlation, paymentId, failure);
       answer(ctx, op, start, response, true);
-    }));
+    }, ctx.executor());
   }
 
   private AcquirerResponse failureResponse(long correlation, String paymentId, Throwable failure) {

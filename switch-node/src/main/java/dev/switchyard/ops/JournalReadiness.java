@@ -4,6 +4,7 @@ import dev.switchyard.node.NodeServices;
 import java.sql.Connection;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.ActorSystem;
@@ -13,9 +14,11 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 public final class JournalReadiness implements Supplier<CompletionStage<Boolean>> {
 
   private final NodeServices services;
+  private final Executor blocking;
 
   public JournalReadiness(ActorSystem system) {
     this.services = NodeServices.get(Adapter.toTyped(system));
+    this.blocking = system.dispatchers().lookup("pekko.actor.default-blocking-io-dispatcher");
   }
 
   @Override
@@ -30,6 +33,6 @@ public final class JournalReadiness implements Supplier<CompletionStage<Boolean>
       } catch (Exception e) {
         return false;
       }
-    });
+    }, blocking);
   }
 }

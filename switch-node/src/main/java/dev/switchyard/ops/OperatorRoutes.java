@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
@@ -81,15 +82,18 @@ public final class OperatorRoutes implements ManagementRouteProvider {
         .ask(r -> new PaymentEntity.Get("", r), timeout);
     JdbcReadJournal journal = PersistenceQuery.get(Adapter.toClassic(system))
         .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
-    return reply.thenCompose(answer -> {
+    // Explicit executors: the ask's stage runs every callback asynchronously, and the JDK's default executor is a
+    // new thread per callback on a two-core machine.
+    Executor ec = system.executionContext();
+    return reply.thenComposeAsync(answer -> {
       if (answer.getResult() == ResultCode.NOT_FOUND) {
         return java.util.concurrent.CompletableFuture.completedFuture(error(StatusCodes.NOT_FOUND, "no such payment"));
       }
       return journal.currentEventsByPersistenceId(PaymentEntity.ENTITY_KEY.name() + "|" + id, 0, Long.MAX_VALUE)
           .runWith(Sink.seq(), system)
-          .thenApply(events -> json(StatusCodes.OK, paymentJson(answer, events)));
-    }).exceptionally(failure -> error(StatusCodes.SERVICE_UNAVAILABLE,
-        "the payment did not answer in time; try again"));
+          .thenApplyAsync(events -> json(StatusCodes.OK, paymentJson(answer, events)), ec);
+    }, ec).exceptionallyAsync(failure -> error(StatusCodes.SERVICE_UNAVAILABLE,
+        "the payment did not answer in time; try again"), ec);
   }
 
   private static ObjectNode paymentJson(PaymentReply answer, List<EventEnvelope> events) {
