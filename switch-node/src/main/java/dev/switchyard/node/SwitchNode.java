@@ -6,6 +6,8 @@ import com.typesafe.config.ConfigParseOptions;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.switchyard.gateway.GatewayServer;
 import dev.switchyard.gateway.GatewaySettings;
+import dev.switchyard.mirror.PulsarLink;
+import dev.switchyard.mirror.PulsarSettings;
 import dev.switchyard.ops.Metrics;
 import dev.switchyard.payment.CardProtector;
 import dev.switchyard.payment.IssuerGateway;
@@ -101,6 +103,10 @@ public final class SwitchNode implements AutoCloseable {
     Duration analyzeInterval = config.getDuration("switch.database.analyze-interval");
     if (db.vendor() == DatabaseSettings.Vendor.POSTGRESQL && !analyzeInterval.isZero()) {
       JournalAnalyzer.init(system, dataSource, analyzeInterval);
+    }
+    PulsarSettings pulsar = PulsarSettings.create(config);
+    if (pulsar.enabled()) {
+      PulsarLink.start(system, dataSource, settings.tags(), pulsar);
     }
     String nodeName = config.getString("switch.node-name");
     String managementUri;

@@ -124,7 +124,7 @@ public final class OperatorRoutes implements ManagementRouteProvider {
     }
   }
 
-  private static HttpResponse json(StatusCode status, JsonNode body) {
+  static HttpResponse json(StatusCode status, JsonNode body) {
     try {
       return HttpResponse.create().withStatus(status)
           .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, JSON.writeValueAsBytes(body)));
@@ -133,7 +133,7 @@ public final class OperatorRoutes implements ManagementRouteProvider {
     }
   }
 
-  private static HttpResponse error(StatusCode status, String message) {
+  static HttpResponse error(StatusCode status, String message) {
     ObjectNode body = JSON.createObjectNode();
     body.put("error", message);
     return json(status, body);

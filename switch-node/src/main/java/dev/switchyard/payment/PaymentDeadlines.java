@@ -112,7 +112,7 @@ public final class PaymentDeadlines {
   /** Applies one event to the deadline table. */
   static void apply(Connection c, EventEnvelope<PaymentEvent> envelope, int slice) throws SQLException {
     PaymentEvent e = envelope.event();
-    String id = paymentIdOf(envelope.persistenceId());
+    String id = PaymentIds.fromPersistenceId(envelope.persistenceId());
     switch (e.getBodyCase()) {
       case AUTHORIZATION_REQUESTED -> put(c, id, ISSUER, slice, e.getAuthorizationRequested().getIssuerDeadlineMillis());
       case AUTHORIZED -> {
@@ -138,10 +138,6 @@ public final class PaymentDeadlines {
     }
   }
 
-  private static String paymentIdOf(String persistenceId) {
-    int bar = persistenceId.indexOf('|');
-    return bar < 0 ? persistenceId : persistenceId.substring(bar + 1);
-  }
 
   private static void put(Connection c, String id, String kind, int slice, long dueAt) throws SQLException {
     remove(c, id, kind);

@@ -41,4 +41,10 @@ public final class PaymentIds {
     }
     return true;
   }
+
+  /** The payment id inside a persistence id ({@code Payment|pay_...}). */
+  public static String fromPersistenceId(String persistenceId) {
+    int bar = persistenceId.indexOf('|');
+    return bar < 0 ? persistenceId : persistenceId.substring(bar + 1);
+  }
 }

@@ -1,0 +1,141 @@
+package dev.switchyard.mirror;
+
+import dev.switchyard.payment.PaymentIds;
+import dev.switchyard.persistence.EventTypes;
+import dev.switchyard.persistence.PooledJdbcSession;
+import dev.switchyard.persistence.TagSlices;
+import dev.switchyard.persistence.pulsar.PulsarRecord;
+import dev.switchyard.persistence.pulsar.PulsarStreams;
+import dev.switchyard.protocol.v1.PaymentEvent;
+import dev.switchyard.protocol.v1.PublishedEvent;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.Sequence;
+import org.apache.pekko.projection.Projection;
+import org.apache.pekko.projection.ProjectionBehavior;
+import org.apache.pekko.projection.ProjectionContext;
+import org.apache.pekko.projection.ProjectionId;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
+import org.apache.pekko.stream.javadsl.FlowWithContext;
+import org.apache.pulsar.client.api.BatcherBuilder;
+import org.apache.pulsar.client.api.HashingScheme;
+import org.apache.pulsar.client.api.Producer;
+import org.apache.pulsar.client.api.PulsarClient;
+
+/**
+ * The journal mirror to Pulsar: one at-least-once projection per tag slice, run as a sharded daemon process (so
+ * a cluster mirrors each slice exactly once at a time, and the slice moves when its node leaves). Each event is
+ * published as a {@link PublishedEvent} with key = payment id and event time = journal write time; the slice's
+ * offset is committed in the journal database only after the broker acknowledged.
+ *
+ * <p>Deduplication: each slice publishes under a stable producer name and uses the journal offset as the Pulsar
+ * sequence id, so after a crash the broker drops what it already has. A rewind starts a new epoch (a new
+ * producer name) so that the replay is published.
+ */
+public final class PulsarMirror {
+
+  public static final String PROJECTION_NAME = "pulsar-mirror";
+
+  private PulsarMirror() {}
+
+  public static ProjectionId projectionId(TagSlices tags, int slice) {
+    return ProjectionId.of(PROJECTION_NAME, tags.tag(slice));
+  }
+
+  public static void init(ActorSystem<?> system, PulsarClient client, DataSource dataSource, TagSlices tags,
+      PulsarSettings.Mirror settings) {
+    MirrorOffsets offsets = new MirrorOffsets(dataSource);
+    ShardedDaemonProcess.get(system).init(
+        ProjectionBehavior.Command.class,
+        PROJECTION_NAME,
+        tags.count(),
+        slice -> ProjectionBehavior.create(projection(system, client, dataSource, offsets, tags, slice, settings)),
+        ShardedDaemonProcessSettings.create(system),
+        Optional.of(ProjectionBehavior.stopMessage()));
+  }
+
+  private static Projection<EventEnvelope<PaymentEvent>> projection(ActorSystem<?> system, PulsarClient client,
+      DataSource dataSource, MirrorOffsets offsets, TagSlices tags, int slice, PulsarSettings.Mirror settings) {
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    FlowWithContext<EventEnvelope<PaymentEvent>, ProjectionContext, Done, ProjectionContext, ?> publish =
+        FlowWithContext.<EventEnvelope<PaymentEvent>, ProjectionContext>create()
+            .map(envelope -> record(envelope, slice))
+            .via(FlowWithContext.fromPairs(PulsarStreams.<ProjectionContext>producer(
+                () -> CompletableFuture.supplyAsync(() -> epoch(offsets, slice), blocking)
+                    .thenCompose(epoch -> producer(client, settings, slice, epoch)),
+                settings.maxPendingSends())))
+            .map(messageId -> Done.getInstance());
+    return JdbcProjection.atLeastOnceFlow(
+            projectionId(tags, slice),
+            EventSourcedProvider.<PaymentEvent>eventsByTag(system, JdbcReadJournal.Identifier(), tags.tag(slice)),
+            () -> new PooledJdbcSession(dataSource),
+            publish,
+            system)
+        .withSaveOffset(settings.saveOffsetAfterEnvelopes(), settings.saveOffsetAfterDuration())
+        .withRestartBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2);
+  }
+
+  private static int epoch(MirrorOffsets offsets, int slice) {
+    try {
+      return offsets.epoch(PROJECTION_NAME, slice);
+    } catch (SQLException e) {
+      throw new CompletionException(e);
+    }
+  }
+
+  /** The producer name of a slice in an epoch; stable across restarts, so the broker can deduplicate. */
+  public static String producerName(PulsarSettings.Mirror settings, int slice, int epoch) {
+    return settings.producerNamePrefix() + "-" + slice + (epoch == 0 ? "" : "-e" + epoch);
+  }
+
+  private static CompletionStage<Producer<byte[]>> producer(
+      PulsarClient client, PulsarSettings.Mirror settings, int slice, int epoch) {
+    return client.newProducer()
+        .topic(settings.topic())
+        .producerName(producerName(settings, slice, epoch))
+        // Key-based batches, so Key_Shared consumers keep per-payment order; same hash in every language.
+        .enableBatching(true)
+        .batcherBuilder(BatcherBuilder.KEY_BASED)
+        .batchingMaxPublishDelay(1, TimeUnit.MILLISECONDS)
+        .hashingScheme(HashingScheme.Murmur3_32Hash)
+        // Never give up on a send (deduplication makes the client's resends safe); the stage's bound on
+        // outstanding sends is the backpressure.
+        .sendTimeout(0, TimeUnit.SECONDS)
+        .blockIfQueueFull(true)
+        .createAsync();
+  }
+
+  /** The published form of one journal event. */
+  static PulsarRecord record(EventEnvelope<PaymentEvent> envelope, int slice) {
+    PaymentEvent event = envelope.event();
+    String paymentId = PaymentIds.fromPersistenceId(envelope.persistenceId());
+    long offset = ((Sequence) envelope.offset()).value();
+    PublishedEvent published = PublishedEvent.newBuilder()
+        .setPaymentId(paymentId)
+        .setSequenceNr(envelope.sequenceNr())
+        .setEventTimeMillis(envelope.timestamp())
+        .setAcquirerId(event.getAcquirerId())
+        .setEventType(EventTypes.of(event))
+        .setEvent(event)
+        .setSlice(slice)
+        .build();
+    return new PulsarRecord(paymentId, published.toByteArray(), envelope.timestamp(), offset,
+        Map.of("sequence_nr", Long.toString(envelope.sequenceNr()), "event_type", EventTypes.of(event)));
+  }
+}

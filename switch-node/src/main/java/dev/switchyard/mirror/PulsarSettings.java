@@ -1,0 +1,37 @@
+package dev.switchyard.mirror;
+
+import com.typesafe.config.Config;
+import java.time.Duration;
+
+/** {@code switch.pulsar}: the broker, the journal mirror and the back-office command consumer. */
+public record PulsarSettings(
+    boolean enabled,
+    String serviceUrl,
+    Mirror mirror,
+    Commands commands) {
+
+  /** {@code switch.pulsar.mirror}. */
+  public record Mirror(
+      boolean enabled, String topic, String producerNamePrefix, int maxPendingSends,
+      int saveOffsetAfterEnvelopes, Duration saveOffsetAfterDuration, Duration lagInterval) {}
+
+  /** {@code switch.pulsar.commands}. */
+  public record Commands(
+      boolean enabled, String topic, String subscription, String replyTopic, String deadLetterTopic,
+      int parallelism, Duration timeout) {}
+
+  public static PulsarSettings create(Config config) {
+    Config c = config.getConfig("switch.pulsar");
+    Config m = c.getConfig("mirror");
+    Config k = c.getConfig("commands");
+    return new PulsarSettings(
+        c.getBoolean("enabled"),
+        c.getString("service-url"),
+        new Mirror(m.getBoolean("enabled"), m.getString("topic"), m.getString("producer-name-prefix"),
+            m.getInt("max-pending-sends"), m.getInt("save-offset-after-envelopes"),
+            m.getDuration("save-offset-after-duration"), m.getDuration("lag-interval")),
+        new Commands(k.getBoolean("enabled"), k.getString("topic"), k.getString("subscription"),
+            k.getString("reply-topic"), k.getString("dead-letter-topic"), k.getInt("parallelism"),
+            k.getDuration("timeout")));
+  }
+}
