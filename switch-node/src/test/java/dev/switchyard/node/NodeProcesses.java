@@ -30,6 +30,7 @@ final class NodeProcesses implements AutoCloseable {
   private final int[] remotePorts;
   private final int[] gatewayPorts;
   private final int[] managementPorts;
+  private final List<String> extraArgs = new ArrayList<>();
 
   /** Ports are fixed per node index, so a restarted node comes back where clients expect it. */
   NodeProcesses(Path dir, String schema, int count) throws IOException {
@@ -49,6 +50,12 @@ final class NodeProcesses implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
+  }
+
+  /** JVM options (-D settings) added to every node started after this call. */
+  NodeProcesses withJvmArgs(List<String> args) {
+    extraArgs.addAll(args);
+    return this;
   }
 
   List<Node> nodes() {
@@ -74,6 +81,7 @@ final class NodeProcesses implements AutoCloseable {
     for (int s = 0; s < Math.min(3, remotePorts.length); s++) {
       command.add("-Dpekko.cluster.seed-nodes." + s + "=pekko://switch@127.0.0.1:" + remotePorts[s]);
     }
+    command.addAll(extraArgs);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "node",
         "--config", "multi-node,postgres-journal"));
     Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
