@@ -64,6 +64,13 @@ public final class LoadTestCommand implements Callable<Integer> {
 
   @Option(names = "--max-rate", defaultValue = "20000") double maxRate;
 
+  @Option(names = "--mirror-pulsar", description = "Also watch the journal mirror's topic on this Pulsar service URL:"
+      + " events/s and end-to-end lag from journal write to receipt (single runs only).")
+  String mirrorPulsar;
+
+  @Option(names = "--mirror-topic", defaultValue = "persistent://public/default/switch-payment-events")
+  String mirrorTopic;
+
   @Option(names = "--db-ceiling", description = "Measure the database's journal-row ceiling instead of the switch.")
   boolean dbCeiling;
 
@@ -83,6 +90,8 @@ public final class LoadTestCommand implements Callable<Integer> {
   public static void main(String[] args) {
     System.exit(new CommandLine(new LoadTestCommand()).execute(args));
   }
+
+  private String mirrorSummary;
 
   @Override
   public Integer call() throws Exception {
@@ -116,12 +125,28 @@ public final class LoadTestCommand implements Callable<Integer> {
           ? String.format(Locale.ROOT, "find-max (%s): not even %.0f/s was sustained with p99 <= %.0f ms", mix, rate, p99Bound)
           : String.format(Locale.ROOT, "find-max (%s): highest sustained rate %.0f/s with p99 <= %.0f ms and no problems",
               mix, best.targetRate(), p99Bound);
+    } else if (mirrorPulsar != null) {
+      try (MirrorWatch watch = new MirrorWatch(mirrorPulsar, mirrorTopic)) {
+        watch.measureFrom(System.currentTimeMillis() + parse(warmup).toMillis());
+        runs.add(LoadRunner.run(settings(rate)));
+        // The mirror trails the answers: wait until its events stop arriving (2 s without one).
+        long seen = -1;
+        while (seen != watch.events()) {
+          seen = watch.events();
+          Thread.sleep(2_000);
+        }
+        mirrorSummary = watch.summary();
+      }
+      title = String.format(Locale.ROOT, "open-loop run (%s) at %.0f/s, mirror watched", mix, rate);
     } else {
       runs.add(LoadRunner.run(settings(rate)));
       title = String.format(Locale.ROOT, "open-loop run (%s) at %.0f/s", mix, rate);
     }
     String text = Report.write(dir, title, runs);
     System.out.print(text);
+    if (mirrorSummary != null) {
+      System.out.print(mirrorSummary);
+    }
     System.out.println("report: " + dir.toAbsolutePath().resolve("report.html"));
     return runs.stream().allMatch(RunResult::good) || findMax ? 0 : 1;
   }
