@@ -7,6 +7,9 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.switchyard.gateway.GatewayServer;
 import dev.switchyard.gateway.GatewaySettings;
 import dev.switchyard.mirror.PulsarLink;
+import dev.switchyard.mirror.QuickwitLink;
+import dev.switchyard.mirror.QuickwitLogShipper;
+import dev.switchyard.mirror.QuickwitSettings;
 import dev.switchyard.mirror.PulsarSettings;
 import dev.switchyard.ops.Metrics;
 import dev.switchyard.payment.CardProtector;
@@ -109,6 +112,8 @@ public final class SwitchNode implements AutoCloseable {
       PulsarLink.start(system, dataSource, settings.tags(), pulsar);
     }
     String nodeName = config.getString("switch.node-name");
+    QuickwitSettings quickwit = QuickwitSettings.create(config);
+    QuickwitLink.start(system, dataSource, settings.tags(), quickwit, nodeName);
     String managementUri;
     GatewayServer gateway = null;
     try {
@@ -128,6 +133,9 @@ public final class SwitchNode implements AutoCloseable {
       throw new IllegalStateException("The node could not start: " + e.getMessage(), e);
     }
     system.getWhenTerminated().whenComplete((done, failure) -> {
+      if (quickwit.configured() && quickwit.logs().enabled()) {
+        QuickwitLogShipper.stopAll();
+      }
       dataSource.close();
       Metrics.stop();
     });

@@ -5,6 +5,8 @@ import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.parameter;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathEnd;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.integerSegment;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
@@ -14,6 +16,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchyard.mirror.MirrorOffsets;
 import dev.switchyard.mirror.PulsarMirror;
+import dev.switchyard.mirror.QuickwitLink;
+import dev.switchyard.mirror.QuickwitMirror;
 import dev.switchyard.node.NodeServices;
 import dev.switchyard.payment.PaymentSettings;
 import dev.switchyard.persistence.TagSlices;
@@ -34,13 +38,13 @@ import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.javadsl.ProjectionManagement;
 
 /**
- * Operator routes for the journal mirrors, on the management port:
+ * Operator routes for the journal mirrors ({@code pulsar}, {@code quickwit}), on the management port:
  *
  * <ul>
- *   <li>{@code GET /mirrors/pulsar}: per slice, the committed offset, the lag (events and seconds), the epoch
+ *   <li>{@code GET /mirrors/{mirror}}: per slice, the committed offset, the lag (events and seconds), the epoch
  *       and whether it is paused;
- *   <li>{@code POST /mirrors/pulsar/slices/{n}/pause} and {@code .../resume};
- *   <li>{@code POST /mirrors/pulsar/slices/{n}/rewind?offset=N}: publish again every event of the slice after
+ *   <li>{@code POST /mirrors/{mirror}/slices/{n}/pause} and {@code .../resume};
+ *   <li>{@code POST /mirrors/{mirror}/slices/{n}/rewind?offset=N}: send again every event of the slice after
  *       journal offset N (a replay: consumers see those events twice and drop them by payment id + sequence nr).
  * </ul>
  */
@@ -50,42 +54,56 @@ public final class MirrorRoutes implements ManagementRouteProvider {
 
   private final ActorSystem<?> system;
   private final TagSlices tags;
-  private final boolean enabled;
+  private final boolean pulsar;
   private final Executor blocking;
 
   public MirrorRoutes(ExtendedActorSystem classic) {
     this.system = Adapter.toTyped(classic);
     this.tags = PaymentSettings.create(classic.settings().config()).tags();
-    this.enabled = classic.settings().config().getBoolean("switch.pulsar.enabled")
+    this.pulsar = classic.settings().config().getBoolean("switch.pulsar.enabled")
         && classic.settings().config().getBoolean("switch.pulsar.mirror.enabled");
     this.blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
   }
 
+  /** The projection name of a mirror, or null when it does not run on this switch. */
+  private String projection(String mirror) {
+    return switch (mirror) {
+      case "pulsar" -> pulsar ? PulsarMirror.PROJECTION_NAME : null;
+      case "quickwit" -> QuickwitLink.get(system).mirroring() ? QuickwitMirror.PROJECTION_NAME : null;
+      default -> null;
+    };
+  }
+
   @Override
   public Route routes(ManagementRouteProviderSettings settings) {
-    return concat(
-        path(segment("mirrors").slash("pulsar"), () -> get(() -> completeWithFuture(status()))),
-        path(segment("mirrors").slash("pulsar").slash("slices").slash(integerSegment()).slash(segment()),
+    return pathPrefix(segment("mirrors").slash(segment()), mirror -> concat(
+        pathEnd(() -> get(() -> completeWithFuture(status(mirror)))),
+        path(segment("slices").slash(integerSegment()).slash(segment()),
             (slice, action) -> post(() -> settings.readOnly()
                 ? completeWithFuture(CompletableFuture.completedFuture(OperatorRoutes.error(StatusCodes.FORBIDDEN,
                     "mirror control is off while pekko.management.http.route-providers-read-only = true")))
-                : switch (action) {
-              case "pause" -> completeWithFuture(act(slice, ProjectionManagement.get(system)::pause));
-              case "resume" -> completeWithFuture(act(slice, ProjectionManagement.get(system)::resume));
-              case "rewind" -> parameter("offset", offset -> completeWithFuture(rewind(slice, offset)));
-              default -> completeWithFuture(CompletableFuture.completedFuture(OperatorRoutes.error(
-                  StatusCodes.NOT_FOUND, "unknown action '" + action + "': pause, resume or rewind")));
-                })));
+                : control(mirror, slice, action)))));
   }
 
-  private CompletionStage<HttpResponse> status() {
-    if (!enabled) {
-      return CompletableFuture.completedFuture(disabled());
+  private Route control(String mirror, int slice, String action) {
+    return switch (action) {
+      case "pause" -> completeWithFuture(act(mirror, slice, ProjectionManagement.get(system)::pause));
+      case "resume" -> completeWithFuture(act(mirror, slice, ProjectionManagement.get(system)::resume));
+      case "rewind" -> parameter("offset", offset -> completeWithFuture(rewind(mirror, slice, offset)));
+      default -> completeWithFuture(CompletableFuture.completedFuture(OperatorRoutes.error(
+          StatusCodes.NOT_FOUND, "unknown action '" + action + "': pause, resume or rewind")));
+    };
+  }
+
+  private CompletionStage<HttpResponse> status(String mirror) {
+    String projection = projection(mirror);
+    if (projection == null) {
+      return CompletableFuture.completedFuture(disabled(mirror));
     }
     MirrorOffsets offsets = new MirrorOffsets(NodeServices.get(system).dataSource());
     ProjectionManagement management = ProjectionManagement.get(system);
     ObjectNode root = JSON.createObjectNode();
-    root.put("mirror", "pulsar");
+    root.put("mirror", mirror);
     ArrayNode slices = root.putArray("slices");
     CompletionStage<Void> all = CompletableFuture.completedFuture(null);
     for (int i = 0; i < tags.count(); i++) {
@@ -93,17 +111,17 @@ public final class MirrorRoutes implements ManagementRouteProvider {
       ObjectNode entry = slices.addObject();
       all = all.thenCompose(v -> CompletableFuture.runAsync(() -> {
         try {
-          MirrorOffsets.Lag lag = offsets.lag(PulsarMirror.PROJECTION_NAME, tags.tag(slice), slice);
+          MirrorOffsets.Lag lag = offsets.lag(projection, tags.tag(slice), slice);
           entry.put("slice", slice);
           entry.put("tag", tags.tag(slice));
           entry.put("committedOffset", lag.committedOffset());
           entry.put("lagEvents", lag.events());
           entry.put("lagSeconds", lag.seconds(System.currentTimeMillis()));
-          entry.put("epoch", offsets.epoch(PulsarMirror.PROJECTION_NAME, slice));
+          entry.put("epoch", offsets.epoch(projection, slice));
         } catch (Exception e) {
           throw new IllegalStateException(e.getMessage(), e);
         }
-      }, blocking)).thenCompose(v -> management.isPaused(PulsarMirror.projectionId(tags, slice))
+      }, blocking)).thenCompose(v -> management.isPaused(ProjectionId.of(projection, tags.tag(slice)))
           .thenAccept(paused -> entry.put("paused", paused)));
     }
     return all.thenApply(v -> OperatorRoutes.json(StatusCodes.OK, root))
@@ -111,20 +129,21 @@ public final class MirrorRoutes implements ManagementRouteProvider {
             "the mirror's state could not be read: " + failure.getMessage()));
   }
 
-  private CompletionStage<HttpResponse> act(int slice,
+  private CompletionStage<HttpResponse> act(String mirror, int slice,
       java.util.function.Function<ProjectionId, CompletionStage<org.apache.pekko.Done>> action) {
-    if (!enabled) {
-      return CompletableFuture.completedFuture(disabled());
+    String projection = projection(mirror);
+    if (projection == null) {
+      return CompletableFuture.completedFuture(disabled(mirror));
     }
     if (slice < 0 || slice >= tags.count()) {
       return CompletableFuture.completedFuture(badSlice());
     }
-    return action.apply(PulsarMirror.projectionId(tags, slice))
+    return action.apply(ProjectionId.of(projection, tags.tag(slice)))
         .thenApply(done -> OperatorRoutes.json(StatusCodes.OK, JSON.createObjectNode().put("slice", slice)))
         .exceptionally(failure -> OperatorRoutes.error(StatusCodes.SERVICE_UNAVAILABLE, failure.getMessage()));
   }
 
-  private CompletionStage<HttpResponse> rewind(int slice, String offsetText) {
+  private CompletionStage<HttpResponse> rewind(String mirror, int slice, String offsetText) {
     long offset;
     try {
       offset = Long.parseLong(offsetText);
@@ -139,18 +158,25 @@ public final class MirrorRoutes implements ManagementRouteProvider {
     MirrorOffsets offsets = new MirrorOffsets(NodeServices.get(system).dataSource());
     // A new epoch first (a new producer name, so the broker does not drop the replay as duplicates), then the
     // offset: the projection restarts from it and picks the new epoch up.
-    return act(slice, id -> CompletableFuture.supplyAsync(() -> {
+    return act(mirror, slice, id -> CompletableFuture.supplyAsync(() -> {
       try {
-        return offsets.nextEpoch(PulsarMirror.PROJECTION_NAME, slice);
+        return offsets.nextEpoch(id.name(), slice);
       } catch (Exception e) {
         throw new IllegalStateException(e.getMessage(), e);
       }
     }, blocking).thenCompose(epoch -> ProjectionManagement.get(system).updateOffset(id, Sequence.apply(target))));
   }
 
-  private static HttpResponse disabled() {
-    return OperatorRoutes.error(StatusCodes.SERVICE_UNAVAILABLE,
-        "the Pulsar mirror is not enabled on this switch (switch.pulsar.enabled, switch.pulsar.mirror.enabled)");
+  private HttpResponse disabled(String mirror) {
+    return switch (mirror) {
+      case "pulsar" -> OperatorRoutes.error(StatusCodes.SERVICE_UNAVAILABLE,
+          "the Pulsar mirror is not enabled on this switch (switch.pulsar.enabled, switch.pulsar.mirror.enabled)");
+      case "quickwit" -> OperatorRoutes.error(StatusCodes.SERVICE_UNAVAILABLE,
+          QuickwitLink.get(system).refusal() != null ? QuickwitLink.get(system).refusal()
+              : "the Quickwit mirror is not running on this switch (switch.quickwit.url, switch.quickwit.mirror"
+                  + ".enabled), or its index is still being checked");
+      default -> OperatorRoutes.error(StatusCodes.NOT_FOUND, "no mirror named '" + mirror + "': pulsar or quickwit");
+    };
   }
 
   private HttpResponse badSlice() {

@@ -610,7 +610,12 @@ public final class PaymentEntity
   private PaymentEvent event(State state, RequestCommand cause, PaymentEvent.Builder body) {
     body.setAtMillis(now());
     if (state instanceof Payment p) {
-      body.setAcquirerId(p.acquirerId());
+      body.setAcquirerId(p.acquirerId()).setMerchantId(p.merchantId())
+          .setCardBin(p.card().getBin()).setCardLast4(p.card().getLast4());
+    } else if (body.hasAuthorizationRequested()) {
+      AuthorizationRequested first = body.getAuthorizationRequested();
+      body.setMerchantId(first.getMerchantId())
+          .setCardBin(first.getCard().getBin()).setCardLast4(first.getCard().getLast4());
     }
     if (cause != null) {
       body.setRequestId(cause.requestId()).setParamsHash(cause.paramsHash());
