@@ -54,6 +54,8 @@ public final class QuickwitMirror {
   public static final String PROJECTION_NAME = "quickwit-mirror";
   static final Counter POISON = Kamon.counter("switch.mirror.poison", "Events a sink refused for good and the mirror skipped")
       .withTag("mirror", "quickwit");
+  /** Events skipped as poison by this node since it started (also in GET /mirrors/quickwit). */
+  public static final java.util.concurrent.atomic.AtomicLong POISON_TOTAL = new java.util.concurrent.atomic.AtomicLong();
 
   private QuickwitMirror() {}
 
@@ -158,6 +160,7 @@ public final class QuickwitMirror {
         if (outcome instanceof QuickwitClient.Accepted a) {
           if (a.rejected() > 0) {
             POISON.increment(a.rejected());
+            POISON_TOTAL.addAndGet(a.rejected());
             log.error("Quickwit rejected {} of {} documents (skipped): {}", a.rejected(), docs.size(), a.failures());
           }
           return CompletableFuture.completedFuture(Done.getInstance());
@@ -170,6 +173,7 @@ public final class QuickwitMirror {
         }
         Doc poison = docs.get(0);
         POISON.increment();
+        POISON_TOTAL.incrementAndGet();
         log.error("Quickwit refused the event {} #{} ({}: {}); skipped", poison.paymentId(), poison.sequenceNr(),
             refused.status(), refused.message());
         return CompletableFuture.completedFuture(Done.getInstance());

@@ -104,6 +104,10 @@ public final class MirrorRoutes implements ManagementRouteProvider {
     ProjectionManagement management = ProjectionManagement.get(system);
     ObjectNode root = JSON.createObjectNode();
     root.put("mirror", mirror);
+    if (mirror.equals("quickwit")) {
+      root.put("index", QuickwitLink.get(system).settings().mirror().indexId());
+      root.put("poisonSkippedHere", QuickwitMirror.POISON_TOTAL.get());
+    }
     ArrayNode slices = root.putArray("slices");
     CompletionStage<Void> all = CompletableFuture.completedFuture(null);
     for (int i = 0; i < tags.count(); i++) {

@@ -261,6 +261,14 @@ class PulsarMirrorIT {
     }
   }
 
+  @Test
+  void searchWithoutQuickwitAnswers503AndSaysWhy() throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(node.managementUri() + "/search?q=*"))
+        .build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(503);
+    assertThat(r.body()).contains("switch.quickwit.url");
+  }
+
   static JsonNode http(String method, String path) {
     HttpResponse<String> r;
     try {
