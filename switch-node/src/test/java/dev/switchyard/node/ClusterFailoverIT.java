@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchyard.mirror.PulsarBroker;
+import dev.switchyard.mirror.QuickwitContractFake;
 import dev.switchyard.mirror.SharedPulsarBroker;
 import dev.switchyard.payment.PaymentIds;
 import dev.switchyard.protocol.client.FailoverClient;
@@ -51,7 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
  * authorizations and captures over all three; one node, which mirrors some of the journal's slices, is killed
  * with SIGKILL mid-load. Every operation the client saw acknowledged must be in the journal and visible through
  * the operator API of a survivor, with no gap or duplicate in any payment's events; and after the takeover every
- * journal event must be on the topic, in order per payment, with duplicates (if any) bounded by one batch.
+ * journal event must be on the topic, in order per payment, and in the Quickwit index (the contract fake), with
+ * duplicates (if any) bounded by one batch.
  */
 @ExtendWith(SharedPulsarBroker.class)
 class ClusterFailoverIT {
@@ -83,11 +85,13 @@ class ClusterFailoverIT {
     schema = "switch_it_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     TestProbe<Object> probe = waiting.createTestProbe();
     String topic = "persistent://public/default/failover-" + schema;
-    try (NodeProcesses processes = new NodeProcesses(dir, schema, 3).withJvmArgs(List.of(
+    try (QuickwitContractFake quickwit = new QuickwitContractFake();
+        NodeProcesses processes = new NodeProcesses(dir, schema, 3).withJvmArgs(List.of(
         "-Dswitch.pulsar.enabled=true",
         "-Dswitch.pulsar.service-url=" + broker.serviceUrl(),
         "-Dswitch.pulsar.mirror.topic=" + topic,
-        "-Dswitch.pulsar.commands.enabled=false"))) {
+        "-Dswitch.pulsar.commands.enabled=false",
+        "-Dswitch.quickwit.url=" + quickwit.url()))) {
       // The first seed forms the cluster alone; the others start once it is ready, so three JVM start-ups do not
       // starve each other of CPU on a small machine.
       processes.startInOrder(3);
@@ -119,6 +123,7 @@ class ClusterFailoverIT {
       List<CompletableFuture<Void>> payments = new ArrayList<>();
       Set<String> victimShards = new HashSet<>();
       Set<String> victimMirrors = new HashSet<>();
+      Set<String> victimIndexers = new HashSet<>();
       long[] killedAt = new long[1];
       AtomicInteger sent = new AtomicInteger();
       ScheduledExecutorService pacer = Executors.newSingleThreadScheduledExecutor();
@@ -137,6 +142,10 @@ class ClusterFailoverIT {
             for (JsonNode region : get(killed.management()
                 + "/cluster/shards/sharded-daemon-process-pulsar-mirror").get("regions")) {
               victimMirrors.add(region.get("shardId").asText());
+            }
+            for (JsonNode region : get(killed.management()
+                + "/cluster/shards/sharded-daemon-process-quickwit-mirror").get("regions")) {
+              victimIndexers.add(region.get("shardId").asText());
             }
           } catch (Exception e) {
             failures.add("could not read the victim's shards: " + e);
@@ -198,6 +207,8 @@ class ClusterFailoverIT {
       }
       assertThat(victimMirrors).as("the victim mirrored slices when it was killed").isNotEmpty();
       assertMirrorComplete(broker, topic, victimMirrors.size(), killedAt[0]);
+      System.out.printf("[failover] the killed node ran %d Quickwit mirror slices%n", victimIndexers.size());
+      assertIndexComplete(quickwit, probe, killedAt[0]);
     }
   }
 
@@ -249,6 +260,42 @@ class ClusterFailoverIT {
         (System.nanoTime() - killedAt) / 1e9);
     assertThat(duplicates).as("duplicates bounded by one batch per moved slice")
         .isLessThanOrEqualTo(200L * victimSlices);
+  }
+
+  /**
+   * Every journal event is in the Quickwit index after the takeover; duplicates, identifiable by payment id +
+   * sequence number, are bounded by one batch per slice (the batch in flight when the node died).
+   */
+  private void assertIndexComplete(QuickwitContractFake quickwit, TestProbe<Object> probe, long killedAt) {
+    Map<String, Long> journal = new HashMap<>();
+    long[] duplicates = new long[1];
+    probe.awaitAssert(Duration.ofMinutes(2), Duration.ofSeconds(1), () -> {
+      try (Connection c = DriverManager.getConnection(TestDatabases.PG_URL + "?currentSchema=" + schema, "postgres", "");
+          Statement s = c.createStatement();
+          ResultSet rs = s.executeQuery("SELECT persistence_id, MAX(sequence_number) FROM event_journal"
+              + " GROUP BY persistence_id")) {
+        while (rs.next()) {
+          journal.put(PaymentIds.fromPersistenceId(rs.getString(1)), rs.getLong(2));
+        }
+      }
+      Map<String, Set<Long>> indexed = new HashMap<>();
+      duplicates[0] = 0;
+      for (var doc : quickwit.documents("switch-payment-events")) {
+        if (!indexed.computeIfAbsent(doc.get("payment_id").asText(), k -> new HashSet<>())
+            .add(doc.get("sequence_nr").asLong())) {
+          duplicates[0]++;
+        }
+      }
+      for (Map.Entry<String, Long> e : journal.entrySet()) {
+        assertThat(indexed.getOrDefault(e.getKey(), Set.of())).as("indexed events of %s", e.getKey())
+            .hasSize(e.getValue().intValue());
+      }
+      return null;
+    });
+    long events = journal.values().stream().mapToLong(Long::longValue).sum();
+    System.out.printf("[failover] quickwit: all %d journal events indexed after the kill, %d duplicates,"
+        + " complete %.1f s after the kill%n", events, duplicates[0], (System.nanoTime() - killedAt) / 1e9);
+    assertThat(duplicates[0]).as("duplicates bounded by one batch per slice").isLessThanOrEqualTo(500L * 8);
   }
 
   static CompletableFuture<Void> onePayment(FailoverClient client, int k, ConcurrentLinkedQueue<Acked> acked,
