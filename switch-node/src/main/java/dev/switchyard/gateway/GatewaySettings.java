@@ -23,6 +23,14 @@ public record GatewaySettings(
     Config g = config.getConfig("switch.gateway");
     Map<String, String> secrets = new HashMap<>();
     Config acquirers = g.getConfig("acquirers");
+    if (g.hasPath("acquirers-file") && !g.getString("acquirers-file").isBlank()) {
+      // A mounted Secret: `id = secret` lines (HOCON or properties), added to (and overriding) the above.
+      java.io.File file = new java.io.File(g.getString("acquirers-file"));
+      if (!file.isFile()) {
+        throw new IllegalArgumentException("switch.gateway.acquirers-file: no file at " + file);
+      }
+      acquirers = com.typesafe.config.ConfigFactory.parseFile(file).withFallback(acquirers);
+    }
     for (String id : acquirers.root().keySet()) {
       secrets.put(id, acquirers.getString(id));
     }

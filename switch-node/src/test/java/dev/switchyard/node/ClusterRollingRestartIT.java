@@ -128,8 +128,11 @@ class ClusterRollingRestartIT {
       }
       assertThat(regions).as("shards are hosted after the load").isPositive();
       NodeProcesses.Node any = cluster.nodes().get(2);
+      TestProbe<Object> reading = waiting.createTestProbe();
       for (ClusterFailoverIT.Acked a : acked) {
-        JsonNode payment = get(any.management() + "/payments/" + a.paymentId()).get("payment");
+        // 503 means "not in time, try again" (a payment recovering on a busy machine): the API's contract.
+        JsonNode payment = reading.awaitAssert(Duration.ofSeconds(30), Duration.ofMillis(500),
+            () -> get(any.management() + "/payments/" + a.paymentId())).get("payment");
         String field = a.op().equals("authorize") ? "authorizedMinor" : "capturedMinor";
         assertThat(payment.get(field).asLong()).as(a.toString()).isEqualTo(a.amount());
       }
