@@ -11,7 +11,6 @@ import dev.switchyard.protocol.v1.PublishedEvent;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -21,12 +20,9 @@ import javax.sql.DataSource;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.Sequence;
 import org.apache.pekko.projection.Projection;
-import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionContext;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
@@ -61,13 +57,8 @@ public final class PulsarMirror {
   public static void init(ActorSystem<?> system, PulsarClient client, DataSource dataSource, TagSlices tags,
       PulsarSettings.Mirror settings) {
     MirrorOffsets offsets = new MirrorOffsets(dataSource);
-    ShardedDaemonProcess.get(system).init(
-        ProjectionBehavior.Command.class,
-        PROJECTION_NAME,
-        tags.count(),
-        slice -> ProjectionBehavior.create(projection(system, client, dataSource, offsets, tags, slice, settings)),
-        ShardedDaemonProcessSettings.create(system),
-        Optional.of(ProjectionBehavior.stopMessage()));
+    MirrorDaemons.run(system, PROJECTION_NAME, tags.count(),
+        slice -> projection(system, client, dataSource, offsets, tags, slice, settings));
   }
 
   private static Projection<EventEnvelope<PaymentEvent>> projection(ActorSystem<?> system, PulsarClient client,

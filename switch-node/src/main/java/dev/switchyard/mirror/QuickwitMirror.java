@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import javax.sql.DataSource;
@@ -19,12 +18,9 @@ import kamon.metric.Counter;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
-import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.projection.Projection;
-import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
@@ -65,13 +61,8 @@ public final class QuickwitMirror {
 
   public static void init(ActorSystem<?> system, QuickwitClient client, DataSource dataSource, TagSlices tags,
       QuickwitSettings.Mirror settings, String node) {
-    ShardedDaemonProcess.get(system).init(
-        ProjectionBehavior.Command.class,
-        PROJECTION_NAME,
-        tags.count(),
-        slice -> ProjectionBehavior.create(projection(system, client, dataSource, tags, slice, settings, node)),
-        ShardedDaemonProcessSettings.create(system),
-        Optional.of(ProjectionBehavior.stopMessage()));
+    MirrorDaemons.run(system, PROJECTION_NAME, tags.count(),
+        slice -> projection(system, client, dataSource, tags, slice, settings, node));
   }
 
   private static Projection<EventEnvelope<PaymentEvent>> projection(ActorSystem<?> system, QuickwitClient client,

@@ -218,15 +218,7 @@ class ClusterFailoverIT {
    */
   private void assertMirrorComplete(PulsarBroker broker, String topic, int victimSlices, long killedAt)
       throws Exception {
-    Map<String, Long> journal = new HashMap<>();
-    try (Connection c = DriverManager.getConnection(TestDatabases.PG_URL + "?currentSchema=" + schema, "postgres", "");
-        Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT persistence_id, MAX(sequence_number) FROM event_journal"
-            + " GROUP BY persistence_id")) {
-      while (rs.next()) {
-        journal.put(PaymentIds.fromPersistenceId(rs.getString(1)), rs.getLong(2));
-      }
-    }
+    Map<String, Long> journal = lastSequenceNrs();
     long expected = journal.values().stream().mapToLong(Long::longValue).sum();
     Map<String, Long> lastSeen = new HashMap<>();
     long distinct = 0;
@@ -270,14 +262,7 @@ class ClusterFailoverIT {
     Map<String, Long> journal = new HashMap<>();
     long[] duplicates = new long[1];
     probe.awaitAssert(Duration.ofMinutes(2), Duration.ofSeconds(1), () -> {
-      try (Connection c = DriverManager.getConnection(TestDatabases.PG_URL + "?currentSchema=" + schema, "postgres", "");
-          Statement s = c.createStatement();
-          ResultSet rs = s.executeQuery("SELECT persistence_id, MAX(sequence_number) FROM event_journal"
-              + " GROUP BY persistence_id")) {
-        while (rs.next()) {
-          journal.put(PaymentIds.fromPersistenceId(rs.getString(1)), rs.getLong(2));
-        }
-      }
+      journal.putAll(lastSequenceNrs());
       Map<String, Set<Long>> indexed = new HashMap<>();
       duplicates[0] = 0;
       for (var doc : quickwit.documents("switch-payment-events")) {
@@ -296,6 +281,20 @@ class ClusterFailoverIT {
     System.out.printf("[failover] quickwit: all %d journal events indexed after the kill, %d duplicates,"
         + " complete %.1f s after the kill%n", events, duplicates[0], (System.nanoTime() - killedAt) / 1e9);
     assertThat(duplicates[0]).as("duplicates bounded by one batch per slice").isLessThanOrEqualTo(500L * 8);
+  }
+
+  /** Each payment's last sequence number in the journal. */
+  private Map<String, Long> lastSequenceNrs() throws Exception {
+    Map<String, Long> journal = new HashMap<>();
+    try (Connection c = DriverManager.getConnection(TestDatabases.PG_URL + "?currentSchema=" + schema, "postgres", "");
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT persistence_id, MAX(sequence_number) FROM event_journal"
+            + " GROUP BY persistence_id")) {
+      while (rs.next()) {
+        journal.put(PaymentIds.fromPersistenceId(rs.getString(1)), rs.getLong(2));
+      }
+    }
+    return journal;
   }
 
   static CompletableFuture<Void> onePayment(FailoverClient client, int k, ConcurrentLinkedQueue<Acked> acked,

@@ -1,0 +1,25 @@
+package dev.switchyard.mirror;
+
+import java.util.Optional;
+import java.util.function.IntFunction;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+import org.apache.pekko.projection.Projection;
+import org.apache.pekko.projection.ProjectionBehavior;
+
+/** Runs one projection per tag slice as a sharded daemon process: once per slice across the cluster. */
+final class MirrorDaemons {
+
+  private MirrorDaemons() {}
+
+  static void run(ActorSystem<?> system, String name, int slices, IntFunction<Projection<?>> projection) {
+    ShardedDaemonProcess.get(system).init(
+        ProjectionBehavior.Command.class,
+        name,
+        slices,
+        slice -> ProjectionBehavior.create(projection.apply(slice)),
+        ShardedDaemonProcessSettings.create(system),
+        Optional.of(ProjectionBehavior.stopMessage()));
+  }
+}
