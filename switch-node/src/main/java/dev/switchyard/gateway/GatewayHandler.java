@@ -52,6 +52,9 @@ final class GatewayHandler extends SimpleChannelInboundHandler<AcquirerRequest> 
 
     void inFlightChanged(int delta);
 
+    /** Requests in flight on this node, over all connections. */
+    int nodeInFlight();
+
     String nodeName();
   }
 
@@ -118,6 +121,13 @@ final class GatewayHandler extends SimpleChannelInboundHandler<AcquirerRequest> 
     if (inFlight >= settings.maxInFlight()) {
       answer(ctx, op, start, refusal(correlation, ResultCode.OVERLOADED, "",
           "more than " + settings.maxInFlight() + " requests in flight on this connection"), false);
+      return;
+    }
+    if (backend.nodeInFlight() >= settings.maxInFlightPerNode()) {
+      // Shed load before it queues behind the journal: past about a second of work, waiting only ends in
+      // TIMEOUT, and recoveries waiting long enough open the journal's circuit breaker (docs/benchmarks.md).
+      answer(ctx, op, start, refusal(correlation, ResultCode.OVERLOADED, "",
+          "more than " + settings.maxInFlightPerNode() + " requests in flight on this node; retry later"), false);
       return;
     }
     RequestValidator.Problem problem = validator.validate(request);

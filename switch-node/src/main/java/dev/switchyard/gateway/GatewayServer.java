@@ -87,6 +87,11 @@ public final class GatewayServer {
       }
 
       @Override
+      public int nodeInFlight() {
+        return server.inFlight.get();
+      }
+
+      @Override
       public String nodeName() {
         return nodeName;
       }
