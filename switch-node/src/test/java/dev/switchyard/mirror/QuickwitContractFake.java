@@ -29,7 +29,7 @@ import java.util.function.Predicate;
 
 /**
  * A CONTRACT FAKE of Quickwit's REST API, for tests only: no Quickwit binary can be installed on these machines.
- * It implements exactly the documented contract the switch relies on (PLATFORM-FACTS section A, Quickwit 0.8),
+ * It implements exactly the documented contract the switch relies on (Quickwit 0.8 REST API reference),
  * no more:
  *
  * <ul>
