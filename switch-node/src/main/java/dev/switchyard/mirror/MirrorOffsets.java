@@ -69,6 +69,17 @@ public final class MirrorOffsets {
     }
   }
 
+  /** The highest journal offset of a tag, 0 when it has no event. */
+  public long journalMax(String tag) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement s = c.prepareStatement("SELECT MAX(\"event_id\") FROM \"event_tag\" WHERE \"tag\" = ?")) {
+      s.setString(1, tag);
+      try (ResultSet r = s.executeQuery()) {
+        return r.next() ? r.getLong(1) : 0;
+      }
+    }
+  }
+
   /** The slice's lag behind the journal, from the offset its projection committed last. */
   public Lag lag(String projectionName, String tag, int slice) throws SQLException {
     try (Connection c = dataSource.getConnection()) {

@@ -33,6 +33,8 @@ import org.apache.pulsar.client.api.BatcherBuilder;
 import org.apache.pulsar.client.api.HashingScheme;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The journal mirror to Pulsar: one at-least-once projection per tag slice, run as a sharded daemon process (so
@@ -47,6 +49,7 @@ import org.apache.pulsar.client.api.PulsarClient;
 public final class PulsarMirror {
 
   public static final String PROJECTION_NAME = "pulsar-mirror";
+  private static final Logger log = LoggerFactory.getLogger(PulsarMirror.class);
 
   private PulsarMirror() {}
 
@@ -69,7 +72,8 @@ public final class PulsarMirror {
             .map(envelope -> record(envelope, slice))
             .via(FlowWithContext.fromPairs(PulsarStreams.<ProjectionContext>producer(
                 () -> CompletableFuture.supplyAsync(() -> epoch(offsets, slice), blocking)
-                    .thenCompose(epoch -> producer(client, settings, slice, epoch)),
+                    .thenCompose(epoch -> producer(client, settings, slice, epoch))
+                    .thenCompose(p -> checkedAgainstJournal(p, client, offsets, tags, slice, settings, blocking)),
                 settings.maxPendingSends())))
             .map(messageId -> Done.getInstance());
     return JdbcProjection.atLeastOnceFlow(
@@ -80,6 +84,43 @@ public final class PulsarMirror {
             system)
         .withSaveOffset(settings.saveOffsetAfterEnvelopes(), settings.saveOffsetAfterDuration())
         .withRestartBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2);
+  }
+
+  /**
+   * A broker that already has a higher sequence id under this producer name than any offset of the journal has
+   * seen another journal: this one was recreated or restored from a backup. Deduplication would then drop every
+   * event up to that sequence id without a word. So the slice starts a new epoch (a new producer name) and
+   * publishes; consumers drop what they already have by payment id + sequence nr.
+   */
+  private static CompletionStage<Producer<byte[]>> checkedAgainstJournal(Producer<byte[]> producer,
+      PulsarClient client, MirrorOffsets offsets, TagSlices tags, int slice, PulsarSettings.Mirror settings,
+      Executor blocking) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return offsets.journalMax(tags.tag(slice));
+      } catch (SQLException e) {
+        throw new CompletionException(e);
+      }
+    }, blocking).thenCompose(journalMax -> {
+      long brokerLast = producer.getLastSequenceId();
+      if (brokerLast <= journalMax) {
+        return CompletableFuture.completedFuture(producer);
+      }
+      log.error("Pulsar already has sequence id {} from producer {}, beyond this journal's last offset {} for slice"
+          + " {}: the journal was recreated or restored. Starting a new epoch so that its events are published"
+          + " rather than dropped as duplicates.", brokerLast, producer.getProducerName(), journalMax, slice);
+      return producer.closeAsync()
+          .thenCompose(v -> CompletableFuture.supplyAsync(() -> {
+            try {
+              return offsets.nextEpoch(PROJECTION_NAME, slice);
+            } catch (SQLException e) {
+              throw new CompletionException(e);
+            }
+          }, blocking))
+          .thenCompose(epoch -> producer(client, settings, slice, epoch))
+          // The new name may have a history too (rewinds of the old journal): check again.
+          .thenCompose(next -> checkedAgainstJournal(next, client, offsets, tags, slice, settings, blocking));
+    });
   }
 
   private static int epoch(MirrorOffsets offsets, int slice) {

@@ -115,6 +115,52 @@ class PulsarOutageIT {
     }
   }
 
+  @Test
+  void aRecreatedJournalIsPublishedNotDroppedAsDuplicates() throws Exception {
+    String topic = "persistent://public/default/recreated-" + UUID.randomUUID().toString().substring(0, 8);
+    try (PulsarBroker broker = PulsarBroker.start(dir.resolve("broker"));
+        PulsarClient pulsar = PulsarClient.builder().serviceUrl(broker.serviceUrl()).build()) {
+      Consumer<byte[]> consumer = pulsar.newConsumer().topic(topic).subscriptionName("recreated")
+          .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
+      Map<String, Set<Long>> got = new HashMap<>();
+      long first;
+      // A journal that writes a few hundred events, mirrored under the slices' stable producer names.
+      try (SwitchNode node = node(dir.resolve("journal-1"), broker, topic);
+          SwitchClient acquirer = session(node)) {
+        payments(acquirer, 60);
+        first = journalCount(node);
+        receiveUntil(consumer, got, first);
+      }
+      // The journal is recreated (or restored from an older backup): its offsets start again from 1, below the
+      // sequence ids the broker already has under those producer names.
+      try (SwitchNode node = node(dir.resolve("journal-2"), broker, topic);
+          SwitchClient acquirer = session(node)) {
+        payments(acquirer, 5);
+        receiveUntil(consumer, got, first + journalCount(node));
+      }
+      consumer.close();
+    }
+  }
+
+  static SwitchNode node(Path data, PulsarBroker broker, String topic) {
+    return SwitchNode.start(SwitchNode.loadConfig("local", ConfigFactory.parseMap(Map.ofEntries(
+        Map.entry("pekko.remote.artery.canonical.port", 0),
+        Map.entry("pekko.management.http.port", 0),
+        Map.entry("switch.data-dir", data.toString()),
+        Map.entry("switch.gateway.port", 0),
+        Map.entry("switch.metrics.enabled", false),
+        Map.entry("switch.pulsar.enabled", true),
+        Map.entry("switch.pulsar.service-url", broker.serviceUrl()),
+        Map.entry("switch.pulsar.mirror.topic", topic),
+        Map.entry("switch.pulsar.commands.enabled", false)))));
+  }
+
+  static SwitchClient session(SwitchNode node) throws Exception {
+    SwitchClient client = SwitchClient.connect("127.0.0.1", node.gateway().address().getPort(), Duration.ofSeconds(5));
+    client.hello("demo", "demo-secret").get(5, TimeUnit.SECONDS);
+    return client;
+  }
+
   static void payments(SwitchClient acquirer, int count) throws Exception {
     for (int i = 0; i < count; i++) {
       AcquirerResponse auth = acquirer.send(GatewayIT.authorize("outage-" + UUID.randomUUID(), 2_000))
