@@ -111,12 +111,13 @@ public final class BackOffice {
     try {
       command = DisputeCommand.parseFrom(body);
     } catch (InvalidProtocolBufferException e) {
-      return deadLetter(received, deadLetters, "message", "not a DisputeCommand: " + e.getMessage(), null);
+      return deadLetter(received, deadLetters, "message", "not a DisputeCommand: " + e.getMessage(), null, null);
     }
     Refusal refusal = validate(command);
     if (refusal != null) {
+      // A command with a request id also gets a refusal as its reply, so its sender is not left waiting.
       return deadLetter(received, deadLetters, refusal.field(), refusal.reason(),
-          command.getRequestId().isEmpty() ? null : replies);
+          command.getRequestId().isEmpty() ? null : command, replies);
     }
     return ClusterSharding.get(system)
         .entityRefFor(PaymentEntity.ENTITY_KEY, command.getPaymentId())
@@ -148,37 +149,24 @@ public final class BackOffice {
   }
 
   private CompletionStage<Done> deadLetter(Received received, Producer<byte[]> deadLetters, String field,
-      String reason, Producer<byte[]> replies) {
+      String reason, DisputeCommand refused, Producer<byte[]> replies) {
     var message = received.message();
     String key = message.hasKey() ? message.getKey() : "";
     log.warn("Back-office message {} to the dead-letter topic: {} ({})", message.getMessageId(), reason, field);
-    CompletionStage<?> refused = CompletableFuture.completedFuture(null);
-    if (replies != null) {
-      DisputeCommand command = parsedOrNull(message.getValue());
-      if (command != null) {
-        refused = PulsarStreams.send(replies, PulsarRecord.of(command.getPaymentId(), DisputeReply.newBuilder()
-                .setRequestId(command.getRequestId())
+    CompletionStage<?> refusal = refused == null ? CompletableFuture.completedFuture(null)
+        : PulsarStreams.send(replies, PulsarRecord.of(refused.getPaymentId(), DisputeReply.newBuilder()
+                .setRequestId(refused.getRequestId())
                 .setResult(ResultCode.INVALID_REQUEST)
                 .setField(field)
                 .setReason(reason)
                 .build().toByteArray(),
-            Map.of("request_id", command.getRequestId())));
-      }
-    }
+            Map.of("request_id", refused.getRequestId())));
     CompletionStage<?> dead = PulsarStreams.send(deadLetters, PulsarRecord.of(key, message.getValue(),
         Map.of("reason", reason, "field", field, "source_topic", message.getTopicName(),
             "source_message_id", message.getMessageId().toString())));
-    return refused.thenCombine(dead, (a, b) -> b)
+    return refusal.thenCombine(dead, (a, b) -> b)
         .thenCompose(sent -> received.acknowledge())
         .thenApply(v -> Done.getInstance());
-  }
-
-  private static DisputeCommand parsedOrNull(byte[] body) {
-    try {
-      return DisputeCommand.parseFrom(body);
-    } catch (InvalidProtocolBufferException e) {
-      return null;
-    }
   }
 
   /** Why a command is refused, and which field; null when it is valid. */

@@ -4,6 +4,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 
 /**
@@ -19,10 +22,27 @@ public final class MirrorOffsets {
     }
   }
 
+  /** A read or write of this class, to run on a blocking dispatcher. */
+  @FunctionalInterface
+  public interface Work<T> {
+    T run(MirrorOffsets offsets) throws SQLException;
+  }
+
   private final DataSource dataSource;
 
   public MirrorOffsets(DataSource dataSource) {
     this.dataSource = dataSource;
+  }
+
+  /** Runs {@code work} on {@code blocking} (JDBC blocks); an SQL failure fails the stage. */
+  public <T> CompletableFuture<T> onBlocking(Executor blocking, Work<T> work) {
+    return CompletableFuture.supplyAsync(() -> {
+      try {
+        return work.run(this);
+      } catch (SQLException e) {
+        throw new CompletionException(e);
+      }
+    }, blocking);
   }
 
   /** The slice's epoch, 0 until the first rewind. */

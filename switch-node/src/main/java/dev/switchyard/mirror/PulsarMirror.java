@@ -8,11 +8,9 @@ import dev.switchyard.persistence.pulsar.PulsarRecord;
 import dev.switchyard.persistence.pulsar.PulsarStreams;
 import dev.switchyard.protocol.v1.PaymentEvent;
 import dev.switchyard.protocol.v1.PublishedEvent;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +22,6 @@ import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.Sequence;
 import org.apache.pekko.projection.Projection;
 import org.apache.pekko.projection.ProjectionContext;
-import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
@@ -53,10 +50,6 @@ public final class PulsarMirror {
 
   private PulsarMirror() {}
 
-  public static ProjectionId projectionId(TagSlices tags, int slice) {
-    return ProjectionId.of(PROJECTION_NAME, tags.tag(slice));
-  }
-
   public static void init(ActorSystem<?> system, PulsarClient client, DataSource dataSource, TagSlices tags,
       PulsarSettings.Mirror settings) {
     MirrorOffsets offsets = new MirrorOffsets(dataSource);
@@ -71,13 +64,13 @@ public final class PulsarMirror {
         FlowWithContext.<EventEnvelope<PaymentEvent>, ProjectionContext>create()
             .map(envelope -> record(envelope, slice))
             .via(FlowWithContext.fromPairs(PulsarStreams.<ProjectionContext>producer(
-                () -> CompletableFuture.supplyAsync(() -> epoch(offsets, slice), blocking)
+                () -> offsets.onBlocking(blocking, o -> o.epoch(PROJECTION_NAME, slice))
                     .thenCompose(epoch -> producer(client, settings, slice, epoch))
                     .thenCompose(p -> checkedAgainstJournal(p, client, offsets, tags, slice, settings, blocking)),
                 settings.maxPendingSends())))
             .map(messageId -> Done.getInstance());
     return JdbcProjection.atLeastOnceFlow(
-            projectionId(tags, slice),
+            MirrorDaemons.projectionId(PROJECTION_NAME, tags, slice),
             EventSourcedProvider.<PaymentEvent>eventsByTag(system, JdbcReadJournal.Identifier(), tags.tag(slice)),
             () -> new PooledJdbcSession(dataSource),
             publish,
@@ -95,13 +88,7 @@ public final class PulsarMirror {
   private static CompletionStage<Producer<byte[]>> checkedAgainstJournal(Producer<byte[]> producer,
       PulsarClient client, MirrorOffsets offsets, TagSlices tags, int slice, PulsarSettings.Mirror settings,
       Executor blocking) {
-    return CompletableFuture.supplyAsync(() -> {
-      try {
-        return offsets.journalMax(tags.tag(slice));
-      } catch (SQLException e) {
-        throw new CompletionException(e);
-      }
-    }, blocking).thenCompose(journalMax -> {
+    return offsets.onBlocking(blocking, o -> o.journalMax(tags.tag(slice))).thenCompose(journalMax -> {
       long brokerLast = producer.getLastSequenceId();
       if (brokerLast <= journalMax) {
         return CompletableFuture.completedFuture(producer);
@@ -110,25 +97,11 @@ public final class PulsarMirror {
           + " {}: the journal was recreated or restored. Starting a new epoch so that its events are published"
           + " rather than dropped as duplicates.", brokerLast, producer.getProducerName(), journalMax, slice);
       return producer.closeAsync()
-          .thenCompose(v -> CompletableFuture.supplyAsync(() -> {
-            try {
-              return offsets.nextEpoch(PROJECTION_NAME, slice);
-            } catch (SQLException e) {
-              throw new CompletionException(e);
-            }
-          }, blocking))
+          .thenCompose(v -> offsets.onBlocking(blocking, o -> o.nextEpoch(PROJECTION_NAME, slice)))
           .thenCompose(epoch -> producer(client, settings, slice, epoch))
           // The new name may have a history too (rewinds of the old journal): check again.
           .thenCompose(next -> checkedAgainstJournal(next, client, offsets, tags, slice, settings, blocking));
     });
-  }
-
-  private static int epoch(MirrorOffsets offsets, int slice) {
-    try {
-      return offsets.epoch(PROJECTION_NAME, slice);
-    } catch (SQLException e) {
-      throw new CompletionException(e);
-    }
   }
 
   /** The producer name of a slice in an epoch; stable across restarts, so the broker can deduplicate. */

@@ -21,7 +21,6 @@ import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.pattern.Patterns;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.projection.Projection;
-import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
 import org.apache.pekko.projection.javadsl.Handler;
@@ -55,10 +54,6 @@ public final class QuickwitMirror {
 
   private QuickwitMirror() {}
 
-  public static ProjectionId projectionId(TagSlices tags, int slice) {
-    return ProjectionId.of(PROJECTION_NAME, tags.tag(slice));
-  }
-
   public static void init(ActorSystem<?> system, QuickwitClient client, DataSource dataSource, TagSlices tags,
       QuickwitSettings.Mirror settings, String node) {
     MirrorDaemons.run(system, PROJECTION_NAME, tags.count(),
@@ -70,7 +65,7 @@ public final class QuickwitMirror {
     Sender sender = new Sender(system, client, settings);
     return JdbcProjection.<org.apache.pekko.persistence.query.Offset, EventEnvelope<PaymentEvent>, PooledJdbcSession>
             groupedWithinAsync(
-            projectionId(tags, slice),
+            MirrorDaemons.projectionId(PROJECTION_NAME, tags, slice),
             EventSourcedProvider.<PaymentEvent>eventsByTag(system, JdbcReadJournal.Identifier(), tags.tag(slice)),
             () -> new PooledJdbcSession(dataSource),
             () -> new Handler<List<EventEnvelope<PaymentEvent>>>() {

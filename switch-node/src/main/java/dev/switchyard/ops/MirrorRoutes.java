@@ -14,6 +14,7 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchyard.mirror.MirrorDaemons;
 import dev.switchyard.mirror.MirrorOffsets;
 import dev.switchyard.mirror.PulsarMirror;
 import dev.switchyard.mirror.QuickwitLink;
@@ -113,19 +114,16 @@ public final class MirrorRoutes implements ManagementRouteProvider {
     for (int i = 0; i < tags.count(); i++) {
       int slice = i;
       ObjectNode entry = slices.addObject();
-      all = all.thenCompose(v -> CompletableFuture.runAsync(() -> {
-        try {
-          MirrorOffsets.Lag lag = offsets.lag(projection, tags.tag(slice), slice);
-          entry.put("slice", slice);
-          entry.put("tag", tags.tag(slice));
-          entry.put("committedOffset", lag.committedOffset());
-          entry.put("lagEvents", lag.events());
-          entry.put("lagSeconds", lag.seconds(System.currentTimeMillis()));
-          entry.put("epoch", offsets.epoch(projection, slice));
-        } catch (Exception e) {
-          throw new IllegalStateException(e.getMessage(), e);
-        }
-      }, blocking)).thenCompose(v -> management.isPaused(ProjectionId.of(projection, tags.tag(slice)))
+      all = all.thenCompose(v -> offsets.onBlocking(blocking, o -> {
+        MirrorOffsets.Lag lag = o.lag(projection, tags.tag(slice), slice);
+        entry.put("slice", slice);
+        entry.put("tag", tags.tag(slice));
+        entry.put("committedOffset", lag.committedOffset());
+        entry.put("lagEvents", lag.events());
+        entry.put("lagSeconds", lag.seconds(System.currentTimeMillis()));
+        entry.put("epoch", o.epoch(projection, slice));
+        return null;
+      })).thenCompose(v -> management.isPaused(MirrorDaemons.projectionId(projection, tags, slice))
           .thenAccept(paused -> entry.put("paused", paused)));
     }
     return all.thenApply(v -> OperatorRoutes.json(StatusCodes.OK, root))
@@ -142,7 +140,7 @@ public final class MirrorRoutes implements ManagementRouteProvider {
     if (slice < 0 || slice >= tags.count()) {
       return CompletableFuture.completedFuture(badSlice());
     }
-    return action.apply(ProjectionId.of(projection, tags.tag(slice)))
+    return action.apply(MirrorDaemons.projectionId(projection, tags, slice))
         .thenApply(done -> OperatorRoutes.json(StatusCodes.OK, JSON.createObjectNode().put("slice", slice)))
         .exceptionally(failure -> OperatorRoutes.error(StatusCodes.SERVICE_UNAVAILABLE, failure.getMessage()));
   }
@@ -162,13 +160,8 @@ public final class MirrorRoutes implements ManagementRouteProvider {
     MirrorOffsets offsets = new MirrorOffsets(NodeServices.get(system).dataSource());
     // A new epoch first (a new producer name, so the broker does not drop the replay as duplicates), then the
     // offset: the projection restarts from it and picks the new epoch up.
-    return act(mirror, slice, id -> CompletableFuture.supplyAsync(() -> {
-      try {
-        return offsets.nextEpoch(id.name(), slice);
-      } catch (Exception e) {
-        throw new IllegalStateException(e.getMessage(), e);
-      }
-    }, blocking).thenCompose(epoch -> ProjectionManagement.get(system).updateOffset(id, Sequence.apply(target))));
+    return act(mirror, slice, id -> offsets.onBlocking(blocking, o -> o.nextEpoch(id.name(), slice))
+        .thenCompose(epoch -> ProjectionManagement.get(system).updateOffset(id, Sequence.apply(target))));
   }
 
   private HttpResponse disabled(String mirror) {
