@@ -12,7 +12,9 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -100,62 +102,97 @@ public final class PaymentDeadlines {
 
     @Override
     public void process(PooledJdbcSession session, List<EventEnvelope<PaymentEvent>> envelopes) throws Exception {
+      Changes changes = new Changes();
+      for (EventEnvelope<PaymentEvent> envelope : envelopes) {
+        changes.apply(PaymentIds.fromPersistenceId(envelope.persistenceId()), envelope.event());
+      }
       session.withConnection(c -> {
-        for (EventEnvelope<PaymentEvent> envelope : envelopes) {
-          apply(c, envelope, slice);
-        }
+        changes.write(c, slice);
         return null;
       });
     }
   }
 
-  /** Applies one event to the deadline table. */
-  static void apply(Connection c, EventEnvelope<PaymentEvent> envelope, int slice) throws SQLException {
-    PaymentEvent e = envelope.event();
-    String id = PaymentIds.fromPersistenceId(envelope.persistenceId());
-    switch (e.getBodyCase()) {
-      case AUTHORIZATION_REQUESTED -> put(c, id, ISSUER, slice, e.getAuthorizationRequested().getIssuerDeadlineMillis());
-      case AUTHORIZED -> {
-        remove(c, id, ISSUER);
-        put(c, id, EXPIRY, slice, e.getAuthorized().getExpiresAtMillis());
+  /** A row of {@code payment_deadline}: one per payment and kind. */
+  record Key(String paymentId, String kind) {}
+
+  /**
+   * The net effect of a group of events on the deadline table, in event order: per payment and kind, the last
+   * deadline set, or none when the last change removed it. Written with two batched statements per group (delete
+   * every touched row, insert the ones still due) instead of a statement per change: one round trip per statement
+   * instead of several per event, and a payment authorized and captured within the same group writes nothing.
+   */
+  static final class Changes {
+    private static final Long REMOVED = null;
+    private final Map<Key, Long> dueAt = new LinkedHashMap<>();
+
+    /** Applies one event of payment {@code id}. */
+    void apply(String id, PaymentEvent e) {
+      switch (e.getBodyCase()) {
+        case AUTHORIZATION_REQUESTED -> put(id, ISSUER, e.getAuthorizationRequested().getIssuerDeadlineMillis());
+        case AUTHORIZED -> {
+          put(id, ISSUER, REMOVED);
+          put(id, EXPIRY, e.getAuthorized().getExpiresAtMillis());
+        }
+        case DECLINED -> put(id, ISSUER, REMOVED);
+        case IN_DOUBT -> {
+          put(id, ISSUER, REMOVED);
+          put(id, REVERSAL, e.getInDoubt().getNextRetryAtMillis());
+        }
+        case REVERSED -> put(id, REVERSAL, REMOVED);
+        case INCREMENTED -> put(id, EXPIRY, e.getIncremented().getExpiresAtMillis());
+        case DISPUTE_OPENED -> put(id, DISPUTE, e.getDisputeOpened().getRespondByMillis());
+        case DISPUTE_REOPENED -> put(id, DISPUTE, e.getDisputeReopened().getRespondByMillis());
+        case DISPUTE_EVIDENCE_SUBMITTED, DISPUTE_CLOSED -> put(id, DISPUTE, REMOVED);
+        default -> { }
       }
-      case DECLINED -> remove(c, id, ISSUER);
-      case IN_DOUBT -> {
-        remove(c, id, ISSUER);
-        put(c, id, REVERSAL, slice, e.getInDoubt().getNextRetryAtMillis());
+      PaymentState after = e.getStateAfter();
+      if (after != PaymentState.AUTHORIZED && after != PaymentState.PARTIALLY_CAPTURED
+          && after != PaymentState.AUTHORIZING) {
+        put(id, EXPIRY, REMOVED);
       }
-      case REVERSED -> remove(c, id, REVERSAL);
-      case INCREMENTED -> put(c, id, EXPIRY, slice, e.getIncremented().getExpiresAtMillis());
-      case DISPUTE_OPENED -> put(c, id, DISPUTE, slice, e.getDisputeOpened().getRespondByMillis());
-      case DISPUTE_REOPENED -> put(c, id, DISPUTE, slice, e.getDisputeReopened().getRespondByMillis());
-      case DISPUTE_EVIDENCE_SUBMITTED, DISPUTE_CLOSED -> remove(c, id, DISPUTE);
-      default -> { }
     }
-    PaymentState after = e.getStateAfter();
-    if (after != PaymentState.AUTHORIZED && after != PaymentState.PARTIALLY_CAPTURED
-        && after != PaymentState.AUTHORIZING) {
-      remove(c, id, EXPIRY);
+
+    private void put(String id, String kind, Long due) {
+      dueAt.put(new Key(id, kind), due);
     }
-  }
 
-
-  private static void put(Connection c, String id, String kind, int slice, long dueAt) throws SQLException {
-    remove(c, id, kind);
-    try (PreparedStatement s =
-        c.prepareStatement("INSERT INTO payment_deadline (payment_id, kind, slice, due_at) VALUES (?, ?, ?, ?)")) {
-      s.setString(1, id);
-      s.setString(2, kind);
-      s.setInt(3, slice);
-      s.setLong(4, dueAt);
-      s.executeUpdate();
+    /** What the group leaves: per row, its deadline or null for none. */
+    Map<Key, Long> result() {
+      return java.util.Collections.unmodifiableMap(dueAt);
     }
-  }
 
-  private static void remove(Connection c, String id, String kind) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement("DELETE FROM payment_deadline WHERE payment_id = ? AND kind = ?")) {
-      s.setString(1, id);
-      s.setString(2, kind);
-      s.executeUpdate();
+    /** Writes the net effect on {@code c}, in the caller's transaction. */
+    void write(Connection c, int slice) throws SQLException {
+      if (dueAt.isEmpty()) {
+        return;
+      }
+      try (PreparedStatement delete =
+          c.prepareStatement("DELETE FROM payment_deadline WHERE payment_id = ? AND kind = ?")) {
+        for (Key key : dueAt.keySet()) {
+          delete.setString(1, key.paymentId());
+          delete.setString(2, key.kind());
+          delete.addBatch();
+        }
+        delete.executeBatch();
+      }
+      try (PreparedStatement insert =
+          c.prepareStatement("INSERT INTO payment_deadline (payment_id, kind, slice, due_at) VALUES (?, ?, ?, ?)")) {
+        int rows = 0;
+        for (Map.Entry<Key, Long> change : dueAt.entrySet()) {
+          if (change.getValue() != null) {
+            insert.setString(1, change.getKey().paymentId());
+            insert.setString(2, change.getKey().kind());
+            insert.setInt(3, slice);
+            insert.setLong(4, change.getValue());
+            insert.addBatch();
+            rows++;
+          }
+        }
+        if (rows > 0) {
+          insert.executeBatch();
+        }
+      }
     }
   }
 

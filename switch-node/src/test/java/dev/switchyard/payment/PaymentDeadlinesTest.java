@@ -1,0 +1,135 @@
+package dev.switchyard.payment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.switchyard.protocol.v1.AuthorizationInDoubt;
+import dev.switchyard.protocol.v1.AuthorizationRequested;
+import dev.switchyard.protocol.v1.Authorized;
+import dev.switchyard.protocol.v1.Captured;
+import dev.switchyard.protocol.v1.Declined;
+import dev.switchyard.protocol.v1.DisputeOpened;
+import dev.switchyard.protocol.v1.PaymentEvent;
+import dev.switchyard.protocol.v1.PaymentState;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The deadline projection writes a group of events as their net effect. Whatever the grouping, the table must end
+ * up exactly as if every event had been written on its own, which is what the journal implies.
+ */
+class PaymentDeadlinesTest {
+
+  private record Step(String paymentId, PaymentEvent event) {}
+
+  private static PaymentEvent requested(long issuerDeadline) {
+    return PaymentEvent.newBuilder().setStateAfter(PaymentState.AUTHORIZING)
+        .setAuthorizationRequested(AuthorizationRequested.newBuilder().setIssuerDeadlineMillis(issuerDeadline))
+        .build();
+  }
+
+  private static PaymentEvent authorized(long expiresAt) {
+    return PaymentEvent.newBuilder().setStateAfter(PaymentState.AUTHORIZED)
+        .setAuthorized(Authorized.newBuilder().setExpiresAtMillis(expiresAt)).build();
+  }
+
+  private static PaymentEvent captured(PaymentState after) {
+    return PaymentEvent.newBuilder().setStateAfter(after).setCaptured(Captured.newBuilder()).build();
+  }
+
+  /** Six payments, interleaved as they would be in one slice of the journal. */
+  private static List<Step> script() {
+    List<Step> steps = new ArrayList<>();
+    steps.add(new Step("p1", requested(1_001)));
+    steps.add(new Step("p2", requested(2_001)));
+    steps.add(new Step("p3", requested(3_001)));
+    steps.add(new Step("p1", authorized(1_100)));
+    steps.add(new Step("p2", PaymentEvent.newBuilder().setStateAfter(PaymentState.DECLINED)
+        .setDeclined(Declined.newBuilder()).build()));
+    steps.add(new Step("p4", requested(4_001)));
+    steps.add(new Step("p5", requested(5_001)));
+    steps.add(new Step("p4", PaymentEvent.newBuilder().setStateAfter(PaymentState.IN_DOUBT)
+        .setInDoubt(AuthorizationInDoubt.newBuilder().setNextRetryAtMillis(4_200)).build()));
+    steps.add(new Step("p5", authorized(5_100)));
+    steps.add(new Step("p6", requested(6_001)));
+    steps.add(new Step("p5", captured(PaymentState.PARTIALLY_CAPTURED)));
+    steps.add(new Step("p6", authorized(6_100)));
+    steps.add(new Step("p6", captured(PaymentState.CAPTURED)));
+    steps.add(new Step("p6", PaymentEvent.newBuilder().setStateAfter(PaymentState.CAPTURED)
+        .setDisputeOpened(DisputeOpened.newBuilder().setRespondByMillis(6_900)).build()));
+    return steps;
+  }
+
+  private static Connection database() throws Exception {
+    Connection c = DriverManager.getConnection("jdbc:h2:mem:deadlines-" + UUID.randomUUID(), "sa", "");
+    try (InputStream ddl = PaymentDeadlinesTest.class.getResourceAsStream(
+        "/db/migration/h2/V3__payment_deadlines.sql"); Statement s = c.createStatement()) {
+      assertThat(ddl).as("the deadline table's migration on the classpath").isNotNull();
+      for (String sql : new String(ddl.readAllBytes(), StandardCharsets.UTF_8).split(";")) {
+        if (!sql.replaceAll("(?m)^--.*$", "").isBlank()) {
+          s.execute(sql);
+        }
+      }
+    }
+    return c;
+  }
+
+  private static List<String> rows(Connection c) throws SQLException {
+    List<String> rows = new ArrayList<>();
+    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+        "SELECT payment_id, kind, slice, due_at FROM payment_deadline ORDER BY payment_id, kind")) {
+      while (rs.next()) {
+        rows.add(rs.getString(1) + "/" + rs.getString(2) + "/" + rs.getInt(3) + "@" + rs.getLong(4));
+      }
+    }
+    return rows;
+  }
+
+  /** Writes the script in groups of {@code size} events, each group as one projection transaction would. */
+  private static List<String> writeInGroupsOf(int size) throws Exception {
+    List<Step> steps = script();
+    try (Connection c = database()) {
+      for (int from = 0; from < steps.size(); from += size) {
+        PaymentDeadlines.Changes group = new PaymentDeadlines.Changes();
+        for (Step step : steps.subList(from, Math.min(steps.size(), from + size))) {
+          group.apply(step.paymentId(), step.event());
+        }
+        group.write(c, 3);
+      }
+      return rows(c);
+    }
+  }
+
+  @Test
+  void anyGroupingLeavesTheTableTheJournalImplies() throws Exception {
+    List<String> expected = List.of(
+        "p1/expiry/3@1100", // authorized, nothing captured: the hold lapses
+        "p3/issuer/3@3001", // still waiting for the issuer
+        "p4/reversal/3@4200", // in doubt: the reversal is retried
+        "p5/expiry/3@5100", // partially captured: the rest of the hold still lapses
+        "p6/dispute/3@6900"); // captured, then disputed: only the response deadline
+    assertThat(writeInGroupsOf(1)).isEqualTo(expected);
+    for (int size : new int[] {2, 3, 5, 14}) {
+      assertThat(writeInGroupsOf(size)).as("groups of " + size).isEqualTo(expected);
+    }
+  }
+
+  @Test
+  void aPaymentAuthorizedAndCapturedInOneGroupWritesNoDeadline() {
+    PaymentDeadlines.Changes group = new PaymentDeadlines.Changes();
+    group.apply("p", requested(1_001));
+    group.apply("p", authorized(1_100));
+    group.apply("p", captured(PaymentState.CAPTURED));
+    assertThat(group.result()).containsOnlyKeys(
+        new PaymentDeadlines.Key("p", PaymentDeadlines.ISSUER), new PaymentDeadlines.Key("p", PaymentDeadlines.EXPIRY));
+    assertThat(group.result().values()).containsOnlyNulls();
+  }
+}
