@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -120,7 +121,7 @@ public final class PaymentDeadlines {
    * The net effect of a group of events on the deadline table, in event order: per payment and kind, the last
    * deadline set, or none when the last change removed it. Written with two batched statements per group (delete
    * every touched row, insert the ones still due) instead of a statement per change: one round trip per statement
-   * instead of several per event, and a payment authorized and captured within the same group writes nothing.
+   * instead of several per event, and a payment authorized and captured within the same group inserts no row.
    */
   static final class Changes {
     private static final Long REMOVED = null;
@@ -159,7 +160,7 @@ public final class PaymentDeadlines {
 
     /** What the group leaves: per row, its deadline or null for none. */
     Map<Key, Long> result() {
-      return java.util.Collections.unmodifiableMap(dueAt);
+      return Collections.unmodifiableMap(dueAt);
     }
 
     /** Writes the net effect on {@code c}, in the caller's transaction. */

@@ -2,6 +2,9 @@ package dev.switchyard.payment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.zaxxer.hikari.HikariDataSource;
+import dev.switchyard.persistence.DatabaseSettings;
+import dev.switchyard.persistence.Databases;
 import dev.switchyard.protocol.v1.AuthorizationInDoubt;
 import dev.switchyard.protocol.v1.AuthorizationRequested;
 import dev.switchyard.protocol.v1.Authorized;
@@ -10,10 +13,7 @@ import dev.switchyard.protocol.v1.Declined;
 import dev.switchyard.protocol.v1.DisputeOpened;
 import dev.switchyard.protocol.v1.PaymentEvent;
 import dev.switchyard.protocol.v1.PaymentState;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -68,18 +68,13 @@ class PaymentDeadlinesTest {
     return steps;
   }
 
-  private static Connection database() throws Exception {
-    Connection c = DriverManager.getConnection("jdbc:h2:mem:deadlines-" + UUID.randomUUID(), "sa", "");
-    try (InputStream ddl = PaymentDeadlinesTest.class.getResourceAsStream(
-        "/db/migration/h2/V3__payment_deadlines.sql"); Statement s = c.createStatement()) {
-      assertThat(ddl).as("the deadline table's migration on the classpath").isNotNull();
-      for (String sql : new String(ddl.readAllBytes(), StandardCharsets.UTF_8).split(";")) {
-        if (!sql.replaceAll("(?m)^--.*$", "").isBlank()) {
-          s.execute(sql);
-        }
-      }
-    }
-    return c;
+  /** A fresh in-memory H2 database with the switch's schema, migrated as a node migrates it. */
+  private static HikariDataSource database() {
+    DatabaseSettings settings = new DatabaseSettings(DatabaseSettings.Vendor.H2,
+        "jdbc:h2:mem:deadlines-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", "", 2);
+    HikariDataSource pool = Databases.pool(settings, "deadlines-test");
+    Databases.migrate(pool, settings);
+    return pool;
   }
 
   private static List<String> rows(Connection c) throws SQLException {
@@ -96,13 +91,14 @@ class PaymentDeadlinesTest {
   /** Writes the script in groups of {@code size} events, each group as one projection transaction would. */
   private static List<String> writeInGroupsOf(int size) throws Exception {
     List<Step> steps = script();
-    try (Connection c = database()) {
+    try (HikariDataSource pool = database(); Connection c = pool.getConnection()) {
       for (int from = 0; from < steps.size(); from += size) {
         PaymentDeadlines.Changes group = new PaymentDeadlines.Changes();
         for (Step step : steps.subList(from, Math.min(steps.size(), from + size))) {
           group.apply(step.paymentId(), step.event());
         }
         group.write(c, 3);
+        c.commit();
       }
       return rows(c);
     }
