@@ -103,9 +103,9 @@ public final class SwitchNode implements AutoCloseable {
     }
     PaymentEntity.init(system, deps);
     PaymentDeadlines.init(system, dataSource, settings.tags(), deadlines, clock);
-    Duration analyzeInterval = config.getDuration("switch.database.analyze-interval");
-    if (db.vendor() == DatabaseSettings.Vendor.POSTGRESQL && !analyzeInterval.isZero()) {
-      JournalAnalyzer.init(system, dataSource, analyzeInterval);
+    JournalAnalyzer.Settings analyze = JournalAnalyzer.Settings.create(config);
+    if (db.vendor() == DatabaseSettings.Vendor.POSTGRESQL && analyze.enabled()) {
+      JournalAnalyzer.init(system, dataSource, analyze);
     }
     PulsarSettings pulsar = PulsarSettings.create(config);
     if (pulsar.enabled()) {
