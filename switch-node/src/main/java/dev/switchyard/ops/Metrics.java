@@ -1,6 +1,8 @@
 package dev.switchyard.ops;
 
 import com.typesafe.config.Config;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import kamon.Kamon;
 import kamon.metric.Counter;
@@ -34,12 +36,20 @@ public final class Metrics {
 
   private Metrics() {}
 
+  /** Counters by operation, acquirer and result, and timers by operation, looked up once rather than per request. */
+  private record RequestKey(String operation, String acquirer, String result) {}
+
+  private static final ConcurrentMap<RequestKey, Counter> REQUESTS = new ConcurrentHashMap<>();
+  private static final ConcurrentMap<String, Timer> LATENCY = new ConcurrentHashMap<>();
+
   /** One answered request: counted by operation, acquirer and result; timed by operation (gateway in → out). */
   public static void request(String operation, String acquirer, String result, long nanos) {
-    Counter counter = Kamon.counter("switch.gateway.requests", "Acquirer requests answered")
-        .withTag("operation", operation).withTag("acquirer", acquirer).withTag("result", result);
-    counter.increment();
-    Kamon.timer("switch.gateway.latency", "Gateway in to answer out").withTag("operation", operation)
+    REQUESTS.computeIfAbsent(new RequestKey(operation, acquirer, result), k ->
+        Kamon.counter("switch.gateway.requests", "Acquirer requests answered")
+            .withTag("operation", k.operation()).withTag("acquirer", k.acquirer()).withTag("result", k.result()))
+        .increment();
+    LATENCY.computeIfAbsent(operation, op ->
+        Kamon.timer("switch.gateway.latency", "Gateway in to answer out").withTag("operation", op))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 

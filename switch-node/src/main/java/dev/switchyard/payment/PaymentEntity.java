@@ -28,6 +28,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.PostStop;
+import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -76,6 +77,9 @@ public final class PaymentEntity
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PaymentEntity(ctx, timers, paymentId, deps)));
   }
 
+  private static final BackoffSupervisorStrategy RESTART =
+      SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2);
+
   private static final int REFUSALS_REMEMBERED = 256;
 
   private final ActorContext<Command> ctx;
@@ -99,8 +103,7 @@ public final class PaymentEntity
   private PaymentEntity(
       ActorContext<Command> ctx, TimerScheduler<Command> timers, String paymentId, Dependencies deps) {
     super(
-        PersistenceId.of(ENTITY_KEY.name(), paymentId),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+        PersistenceId.of(ENTITY_KEY.name(), paymentId), RESTART);
     this.ctx = ctx;
     this.timers = timers;
     this.paymentId = paymentId;
