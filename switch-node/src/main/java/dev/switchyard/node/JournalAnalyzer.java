@@ -30,7 +30,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
  */
 final class JournalAnalyzer {
 
-  static final List<String> TABLES = List.of("event_journal", "event_tag");
+  private static final List<String> TABLES = List.of("event_journal", "event_tag");
 
   /** When a table's statistics are stale, from {@code switch.database.analyze-*}. */
   record Settings(Duration interval, long minChangedRows, double changedFraction) {
@@ -96,20 +96,17 @@ final class JournalAnalyzer {
     }));
   }
 
-  /** Analyzes the journal tables whose statistics are stale; returns the ones it analyzed. */
-  static List<String> analyzeStale(DataSource dataSource, Settings settings) {
+  /** Analyzes the journal tables whose statistics are stale. */
+  private static void analyzeStale(DataSource dataSource, Settings settings) {
     try (Connection c = dataSource.getConnection()) {
       c.setAutoCommit(true);
-      List<String> analyzed = new ArrayList<>();
       for (TableStats stats : read(c)) {
         if (stats.stale(settings)) {
           try (Statement s = c.createStatement()) {
             s.execute("ANALYZE " + stats.table());
           }
-          analyzed.add(stats.table());
         }
       }
-      return analyzed;
     } catch (SQLException e) {
       throw new IllegalStateException(e.getMessage(), e);
     }
