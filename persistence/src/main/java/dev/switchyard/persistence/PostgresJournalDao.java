@@ -133,6 +133,11 @@ public final class PostgresJournalDao extends DefaultJournalDao {
         st.setArray(i + 1, array);
       }
       st.executeUpdate();
+      // One statement commits by itself on an auto-commit connection (the pool's default). On a connection set
+      // otherwise, commit here: the pool would roll back what is left open, and these events are acknowledged.
+      if (!connection.getAutoCommit()) {
+        connection.commit();
+      }
     } finally {
       for (Array array : arrays) {
         array.free();

@@ -63,8 +63,12 @@ class PostgresJournalDaoIT {
   }
 
   private PostgresJournalDao dao() {
+    return dao(ConfigFactory.empty());
+  }
+
+  private PostgresJournalDao dao(Config extra) {
     target = TestDatabases.POSTGRES.prepare(dataDir);
-    Config config = SwitchNode.loadConfig(target.overlay(), target.overrides());
+    Config config = SwitchNode.loadConfig(target.overlay(), extra.withFallback(target.overrides()));
     assertThat(config.getString("jdbc-journal.dao")).isEqualTo(PostgresJournalDao.class.getName());
     DatabaseSettings settings = DatabaseSettings.create(config);
     pool = Databases.pool(settings, "journal-dao-test");
@@ -129,6 +133,22 @@ class PostgresJournalDaoIT {
     assertThatThrownBy(() -> await(dao.asyncWriteMessages(seq(conflicting))))
         .hasRootCauseInstanceOf(java.sql.SQLException.class);
 
+    try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM event_journal), (SELECT count(*) FROM event_tag)")) {
+      rs.next();
+      assertThat(rs.getLong(1)).as("journal rows").isEqualTo(1);
+      assertThat(rs.getLong(2)).as("tag rows").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aBatchIsCommittedAlsoWhenThePoolHandsOutConnectionsWithoutAutoCommit() throws Exception {
+    PostgresJournalDao dao = dao(ConfigFactory.parseString(
+        "pekko-persistence-jdbc.shared-databases.slick.db.autoCommit = false"));
+    assertThat(await(dao.asyncWriteMessages(seq(List.of(write(event("pay_a", 1, "a1", "payment-0")))))).isEmpty())
+        .isTrue();
+
+    // Read on another connection: what the pool rolled back when the connection came back would not be here.
     try (Connection c = pool.getConnection(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM event_journal), (SELECT count(*) FROM event_tag)")) {
       rs.next();
