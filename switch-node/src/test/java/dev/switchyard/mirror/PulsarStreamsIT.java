@@ -73,8 +73,11 @@ class PulsarStreamsIT {
     // Every record acknowledged, in the order it went in, each with its context.
     assertThat(sent).extracting(Pair::second).containsExactlyElementsOf(records.stream().map(Pair::second).toList());
 
-    List<PulsarStreams.Received> received = consumer.take(count)
+    // Acknowledge before take: take cancels the source once it has its last element, which closes the consumer,
+    // and an acknowledgement still to be sent after that fails with "consumer not ready".
+    List<PulsarStreams.Received> received = consumer
         .mapAsync(4, r -> r.acknowledge().thenApply(v -> r))
+        .take(count)
         .runWith(Sink.seq(), kit.system()).toCompletableFuture().get(60, TimeUnit.SECONDS);
     Map<String, Integer> lastPerKey = new HashMap<>();
     for (PulsarStreams.Received r : received) {
