@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.StringJoiner;
 import org.apache.pekko.persistence.jdbc.config.JournalConfig;
 import org.apache.pekko.persistence.jdbc.journal.dao.DefaultJournalDao;
 import org.apache.pekko.persistence.jdbc.journal.dao.JournalTables.JournalPekkoSerializationRow;
@@ -35,6 +36,15 @@ import slick.jdbc.SimpleJdbcAction;
  * tables' layout and their default column names) is the plugin's.
  */
 public final class PostgresJournalDao extends DefaultJournalDao {
+
+  /**
+   * The element type of each array parameter, in parameter order: the twelve journal columns, then the tag rows'
+   * persistence id, sequence number and tag. The statement casts each parameter to the same type.
+   */
+  private static final String[] TYPES = {
+    "boolean", "varchar", "int8", "varchar", "int8", "varchar", "int4", "varchar", "bytea", "int4", "varchar",
+    "bytea", "varchar", "int8", "varchar"
+  };
 
   private final String sql;
 
@@ -123,12 +133,8 @@ public final class PostgresJournalDao extends DefaultJournalDao {
         payloads, metaSerIds, metaSerManifests, metaPayloads,
         tagIds.toArray(new String[0]), tagSequenceNumbers.toArray(new Long[0]), tags.toArray(new String[0])
       };
-      String[] types = {
-        "boolean", "varchar", "int8", "varchar", "int8", "varchar", "int4", "varchar", "bytea", "int4", "varchar",
-        "bytea", "varchar", "int8", "varchar"
-      };
       for (int i = 0; i < columns.length; i++) {
-        Array array = connection.createArrayOf(types[i], columns[i]);
+        Array array = connection.createArrayOf(TYPES[i], columns[i]);
         arrays.add(array);
         st.setArray(i + 1, array);
       }
@@ -152,14 +158,22 @@ public final class PostgresJournalDao extends DefaultJournalDao {
   static String statement(String journal, String tagTable) {
     String columns = "deleted, persistence_id, sequence_number, writer, write_timestamp, adapter_manifest, "
         + "event_ser_id, event_ser_manifest, event_payload, meta_ser_id, meta_ser_manifest, meta_payload";
-    return "WITH input AS (SELECT * FROM unnest(?::boolean[], ?::varchar[], ?::int8[], ?::varchar[], ?::int8[], "
-        + "?::varchar[], ?::int4[], ?::varchar[], ?::bytea[], ?::int4[], ?::varchar[], ?::bytea[]) WITH ORDINALITY "
+    return "WITH input AS (SELECT * FROM unnest(" + parameters(0, 12) + ") WITH ORDINALITY "
         + "AS i(" + columns + ", n)), "
         + "written AS (INSERT INTO " + journal + " (" + columns + ") SELECT " + columns + " FROM input ORDER BY n "
         + "RETURNING ordering, persistence_id, sequence_number) "
         + "INSERT INTO " + tagTable + " (event_id, tag) SELECT w.ordering, t.tag FROM written w "
-        + "JOIN unnest(?::varchar[], ?::int8[], ?::varchar[]) AS t(persistence_id, sequence_number, tag) "
+        + "JOIN unnest(" + parameters(12, 15) + ") AS t(persistence_id, sequence_number, tag) "
         + "ON t.persistence_id = w.persistence_id AND t.sequence_number = w.sequence_number";
+  }
+
+  /** Array parameters {@code from} (inclusive) to {@code to} (exclusive), each cast to its type. */
+  private static String parameters(int from, int to) {
+    StringJoiner joined = new StringJoiner(", ");
+    for (int i = from; i < to; i++) {
+      joined.add("?::" + TYPES[i] + "[]");
+    }
+    return joined.toString();
   }
 
   private static String qualified(Option<String> schema, String table) {

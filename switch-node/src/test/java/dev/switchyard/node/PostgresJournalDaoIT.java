@@ -38,8 +38,8 @@ import scala.jdk.javaapi.FutureConverters;
 /**
  * The journal's PostgreSQL write path ({@link PostgresJournalDao}, configured by the postgres-journal overlay)
  * against the real server: a batch of several payments' events lands whole, with its tags on the right rows and
- * the journal order following each payment's sequence numbers, and a batch with one conflicting event lands not
- * at all.
+ * the journal order following each payment's sequence numbers; a batch with one conflicting event lands not at
+ * all; and a batch is committed also on connections without auto-commit.
  */
 class PostgresJournalDaoIT {
 
@@ -133,12 +133,7 @@ class PostgresJournalDaoIT {
     assertThatThrownBy(() -> await(dao.asyncWriteMessages(seq(conflicting))))
         .hasRootCauseInstanceOf(java.sql.SQLException.class);
 
-    try (Connection c = pool.getConnection(); Statement s = c.createStatement();
-        ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM event_journal), (SELECT count(*) FROM event_tag)")) {
-      rs.next();
-      assertThat(rs.getLong(1)).as("journal rows").isEqualTo(1);
-      assertThat(rs.getLong(2)).as("tag rows").isEqualTo(1);
-    }
+    assertRows(1, 1);
   }
 
   @Test
@@ -149,11 +144,16 @@ class PostgresJournalDaoIT {
         .isTrue();
 
     // Read on another connection: what the pool rolled back when the connection came back would not be here.
+    assertRows(1, 1);
+  }
+
+  /** The journal and tag rows in the database, read on a connection of the test's own pool. */
+  private void assertRows(long journalRows, long tagRows) throws Exception {
     try (Connection c = pool.getConnection(); Statement s = c.createStatement();
         ResultSet rs = s.executeQuery("SELECT (SELECT count(*) FROM event_journal), (SELECT count(*) FROM event_tag)")) {
       rs.next();
-      assertThat(rs.getLong(1)).as("journal rows").isEqualTo(1);
-      assertThat(rs.getLong(2)).as("tag rows").isEqualTo(1);
+      assertThat(rs.getLong(1)).as("journal rows").isEqualTo(journalRows);
+      assertThat(rs.getLong(2)).as("tag rows").isEqualTo(tagRows);
     }
   }
 
