@@ -176,7 +176,7 @@ public final class PostgresJournalDao extends DefaultJournalDao {
     return joined.toString();
   }
 
-  private static String qualified(Option<String> schema, String table) {
+  static String qualified(Option<String> schema, String table) {
     return schema.isDefined() ? schema.get() + "." + table : table;
   }
 

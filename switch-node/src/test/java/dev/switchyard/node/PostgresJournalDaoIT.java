@@ -9,6 +9,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.switchyard.persistence.DatabaseSettings;
 import dev.switchyard.persistence.Databases;
 import dev.switchyard.persistence.PostgresJournalDao;
+import dev.switchyard.persistence.PostgresReadJournalDao;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,9 +23,12 @@ import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.persistence.AtomicWrite;
 import org.apache.pekko.persistence.PersistentRepr;
 import org.apache.pekko.persistence.jdbc.config.JournalConfig;
+import org.apache.pekko.persistence.jdbc.config.ReadJournalConfig;
 import org.apache.pekko.persistence.jdbc.db.SlickDatabase;
 import org.apache.pekko.persistence.jdbc.db.SlickExtension;
 import org.apache.pekko.persistence.jdbc.db.SlickExtensionImpl;
+import org.apache.pekko.persistence.jdbc.query.dao.DefaultReadJournalDao;
+import org.apache.pekko.persistence.jdbc.query.dao.ReadJournalDao;
 import org.apache.pekko.persistence.journal.Tagged;
 import org.apache.pekko.serialization.SerializationExtension;
 import org.apache.pekko.stream.Materializer;
@@ -36,10 +40,12 @@ import scala.jdk.javaapi.CollectionConverters;
 import scala.jdk.javaapi.FutureConverters;
 
 /**
- * The journal's PostgreSQL write path ({@link PostgresJournalDao}, configured by the postgres-journal overlay)
- * against the real server: a batch of several payments' events lands whole, with its tags on the right rows and
- * the journal order following each payment's sequence numbers; a batch with one conflicting event lands not at
- * all; and a batch is committed also on connections without auto-commit.
+ * The journal's PostgreSQL DAOs, configured by the postgres-journal overlay, against the real server. The write
+ * path ({@link PostgresJournalDao}): a batch of several payments' events lands whole, with its tags on the right
+ * rows and the journal order following each payment's sequence numbers; a batch with one conflicting event lands
+ * not at all; and a batch is committed also on connections without auto-commit. The tag query
+ * ({@link PostgresReadJournalDao}): the events of a tag in an ordering range, in order, up to a limit, without
+ * deleted ones, exactly as the plugin's own query returns them.
  */
 class PostgresJournalDaoIT {
 
@@ -47,6 +53,7 @@ class PostgresJournalDaoIT {
   private TestDatabases.Target target;
   private ActorSystem system;
   private HikariDataSource pool;
+  private Config config;
 
   @AfterEach
   void tearDown() throws Exception {
@@ -75,6 +82,7 @@ class PostgresJournalDaoIT {
     Databases.migrate(pool, settings);
     system = ActorSystem.create("journal-dao-test",
         ConfigFactory.parseString("pekko.actor.provider = local").withFallback(config));
+    this.config = config;
     SlickDatabase db = ((SlickExtensionImpl) SlickExtension.get(system)).database(config.getConfig("jdbc-journal"));
     return new PostgresJournalDao(
         db.database(), db.profile(), new JournalConfig(config.getConfig("jdbc-journal")),
@@ -145,6 +153,80 @@ class PostgresJournalDaoIT {
 
     // Read on another connection: what the pool rolled back when the connection came back would not be here.
     assertRows(1, 1);
+  }
+
+  @Test
+  void theTagQueryReturnsWhatThePluginsQueryReturns() throws Exception {
+    PostgresJournalDao writer = dao();
+    assertThat(config.getString("jdbc-read-journal.dao")).isEqualTo(PostgresReadJournalDao.class.getName());
+    // Six payments of five events each, written one payment after another; tags in turn over three slices, every
+    // third event also tagged "extra", every fifth untagged.
+    List<String> expectedSlice0 = new ArrayList<>();
+    for (int p = 0; p < 6; p++) {
+      List<PersistentRepr> events = new ArrayList<>();
+      for (int seq = 1; seq <= 5; seq++) {
+        int n = p * 5 + seq;
+        String payload = "p" + p + "e" + seq;
+        if (n % 5 == 0) {
+          events.add(event("pay_" + p, seq, payload));
+        } else if (n % 3 == 0) {
+          events.add(event("pay_" + p, seq, payload, "payment-" + (n % 3), "extra"));
+        } else {
+          events.add(event("pay_" + p, seq, payload, "payment-" + (n % 3)));
+        }
+        if (n % 5 != 0 && n % 3 == 0 && !(p == 1 && seq <= 3)) {
+          expectedSlice0.add(payload);
+        }
+      }
+      await(writer.asyncWriteMessages(seq(List.of(write(events.toArray(PersistentRepr[]::new))))));
+    }
+    // pay_1's events up to 3 are deleted as the plugin deletes (rows 1 and 2 removed, row 3 marked deleted): no
+    // tag query returns them any more.
+    await(writer.delete("pay_1", 3));
+
+    SlickDatabase db =
+        ((SlickExtensionImpl) SlickExtension.get(system)).database(config.getConfig("jdbc-read-journal"));
+    ReadJournalConfig readConfig = new ReadJournalConfig(config.getConfig("jdbc-read-journal"));
+    Materializer mat = Materializer.createMaterializer(system);
+    ReadJournalDao ours = new PostgresReadJournalDao(
+        db.database(), db.profile(), readConfig, SerializationExtension.get(system), system.dispatcher(), mat);
+    ReadJournalDao plugins = new DefaultReadJournalDao(
+        db.database(), db.profile(), readConfig, SerializationExtension.get(system), system.dispatcher(), mat);
+
+    List<String> all = tagged(ours, "payment-0", 0, Long.MAX_VALUE, 1000);
+    assertThat(all).extracting(e -> e.substring(e.indexOf('=') + 1)).containsExactlyElementsOf(expectedSlice0);
+
+    Object max = await(plugins.maxJournalSequence());
+    long highest = (Long) max;
+    assertThat(tagged(ours, "payment-2", 0, highest, 1000))
+        .as("pay_1#3 is marked deleted, pay_2#1 is not")
+        .noneMatch(e -> e.endsWith("=p1e3")).anyMatch(e -> e.endsWith("=p2e1"));
+    for (String tag : List.of("payment-0", "payment-1", "payment-2", "extra")) {
+      // Ranges that start and end exactly on events of the tag: (from, to] must leave out "from", keep "to".
+      List<Long> orderings = tagged(plugins, tag, 0, highest, 1000).stream()
+          .map(e -> Long.parseLong(e.substring(0, e.indexOf(':')))).toList();
+      assertThat(orderings).as("events of %s", tag).hasSizeGreaterThanOrEqualTo(4);
+      long[][] queries = {
+        {0, highest, 1000}, {0, highest, 3}, {orderings.get(0), highest, 2}, {orderings.get(1), orderings.get(3), 1000},
+        {orderings.get(0) - 1, orderings.get(2) - 1, 1000}
+      };
+      for (long[] q : queries) {
+        assertThat(tagged(ours, tag, q[0], q[1], q[2]))
+            .as("tag %s, ordering in (%d, %d], at most %d", tag, q[0], q[1], q[2])
+            .containsExactlyElementsOf(tagged(plugins, tag, q[0], q[1], q[2]));
+      }
+    }
+    assertThat(tagged(ours, "none", 0, highest, 1000)).isEmpty();
+  }
+
+  /** A tag query's answer as "ordering:persistenceId#sequenceNr=payload", in the order the DAO streams it. */
+  private List<String> tagged(ReadJournalDao dao, String tag, long from, long to, long max) throws Exception {
+    List<String> found = new ArrayList<>();
+    dao.eventsByTag(tag, from, to, max).asJava()
+        .runForeach(t -> found.add(t.get()._3() + ":" + t.get()._1().persistenceId() + "#"
+            + t.get()._1().sequenceNr() + "=" + t.get()._1().payload()), system)
+        .toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return found;
   }
 
   /** The journal and tag rows in the database, read on a connection of the test's own pool. */
