@@ -69,6 +69,9 @@ class ManifestsTest {
     assertThat(d.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("switch");
     assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("SWITCH_PAN_HASH_KEY") || e.getName().equals("SWITCH_DB_PASSWORD"))
         .hasSize(2).allSatisfy(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("switch-secrets"));
+    // The collector is named: under the pod's memory limit the JVM would otherwise pick the serial one.
+    assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).singleElement()
+        .satisfies(e -> assertThat(e.getValue().split(" ")).contains("-XX:+UseG1GC", "-XX:MaxGCPauseMillis=25"));
     ConfigMap config = r.one(ConfigMap.class, "switch-config");
     assertThat(config.getData().get("SWITCH_CONFIG")).startsWith("kubernetes");
     if (overlay.equals("local")) {

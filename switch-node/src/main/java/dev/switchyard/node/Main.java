@@ -111,6 +111,7 @@ public final class Main implements Runnable {
       for (int i = 0; i < nodes; i++) {
         Path log = dataDir.resolve("node-" + (i + 1) + ".log");
         ProcessBuilder builder = new ProcessBuilder(javaBin, "-Xms256m", "-Xmx1g",
+            "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=25",
             "-cp", System.getProperty("java.class.path"), Main.class.getName(), "node",
             "--config", overlay, "--node-index", Integer.toString(i),
             "--data-dir", dataDir.toAbsolutePath().toString())
