@@ -5,6 +5,7 @@ import dev.switchyard.persistence.PooledJdbcSession;
 import dev.switchyard.persistence.TagSlices;
 import dev.switchyard.protocol.v1.PaymentEvent;
 import dev.switchyard.protocol.v1.PaymentState;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -119,9 +120,9 @@ public final class PaymentDeadlines {
 
   /**
    * The net effect of a group of events on the deadline table, in event order: per payment and kind, the last
-   * deadline set, or none when the last change removed it. Written with two batched statements per group (delete
-   * every touched row, insert the ones still due) instead of a statement per change: one round trip per statement
-   * instead of several per event, and a payment authorized and captured within the same group inserts no row.
+   * deadline set, or none when the last change removed it. Written as a delete of every touched row (one statement
+   * per kind) and a batched insert of the ones still due, instead of a statement per change: a payment authorized
+   * and captured within the same group inserts no row.
    */
   static final class Changes {
     private static final Long REMOVED = null;
@@ -168,14 +169,28 @@ public final class PaymentDeadlines {
       if (dueAt.isEmpty()) {
         return;
       }
+      // Every touched row goes, one statement per kind (at most four) with the payment ids as an array: nearly
+      // every touched row was set and cleared within the group and so is not there, and a statement per row cost
+      // the database a statement per row for nothing.
+      Map<String, List<String>> touched = new LinkedHashMap<>();
+      for (Key key : dueAt.keySet()) {
+        touched.computeIfAbsent(key.kind(), k -> new ArrayList<>()).add(key.paymentId());
+      }
+      List<Array> arrays = new ArrayList<>(touched.size());
       try (PreparedStatement delete =
-          c.prepareStatement("DELETE FROM payment_deadline WHERE payment_id = ? AND kind = ?")) {
-        for (Key key : dueAt.keySet()) {
-          delete.setString(1, key.paymentId());
-          delete.setString(2, key.kind());
+          c.prepareStatement("DELETE FROM payment_deadline WHERE kind = ? AND payment_id = ANY (?)")) {
+        for (Map.Entry<String, List<String>> kind : touched.entrySet()) {
+          Array ids = c.createArrayOf("VARCHAR", kind.getValue().toArray());
+          arrays.add(ids);
+          delete.setString(1, kind.getKey());
+          delete.setArray(2, ids);
           delete.addBatch();
         }
         delete.executeBatch();
+      } finally {
+        for (Array ids : arrays) {
+          ids.free();
+        }
       }
       try (PreparedStatement insert =
           c.prepareStatement("INSERT INTO payment_deadline (payment_id, kind, slice, due_at) VALUES (?, ?, ?, ?)")) {

@@ -3,6 +3,8 @@ package dev.switchyard.payment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.switchyard.node.SwitchNode;
+import dev.switchyard.node.TestDatabases;
 import dev.switchyard.persistence.DatabaseSettings;
 import dev.switchyard.persistence.Databases;
 import dev.switchyard.protocol.v1.AuthorizationInDoubt;
@@ -13,6 +15,7 @@ import dev.switchyard.protocol.v1.Declined;
 import dev.switchyard.protocol.v1.DisputeOpened;
 import dev.switchyard.protocol.v1.PaymentEvent;
 import dev.switchyard.protocol.v1.PaymentState;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,13 +23,20 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The deadline projection writes a group of events as their net effect. Whatever the grouping, the table must end
- * up exactly as if every event had been written on its own, which is what the journal implies.
+ * up exactly as if every event had been written on its own, which is what the journal implies, on H2 and on
+ * PostgreSQL alike.
  */
 class PaymentDeadlinesTest {
+
+  @TempDir Path dataDir;
 
   private record Step(String paymentId, PaymentEvent event) {}
 
@@ -68,13 +78,27 @@ class PaymentDeadlinesTest {
     return steps;
   }
 
-  /** A fresh in-memory H2 database with the switch's schema, migrated as a node migrates it. */
-  private static HikariDataSource database() {
-    DatabaseSettings settings = new DatabaseSettings(DatabaseSettings.Vendor.H2,
-        "jdbc:h2:mem:deadlines-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", "", 2);
+  /** A fresh database with the switch's schema, migrated as a node migrates it: in-memory H2, or a new schema. */
+  private HikariDataSource database(TestDatabases vendor) {
+    DatabaseSettings settings;
+    if (vendor == TestDatabases.H2) {
+      settings = new DatabaseSettings(DatabaseSettings.Vendor.H2,
+          "jdbc:h2:mem:deadlines-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", "", 2);
+    } else {
+      TestDatabases.Target target = vendor.prepare(dataDir);
+      schemas.add(target.schema());
+      settings = DatabaseSettings.create(SwitchNode.loadConfig(target.overlay(), target.overrides()));
+    }
     HikariDataSource pool = Databases.pool(settings, "deadlines-test");
     Databases.migrate(pool, settings);
     return pool;
+  }
+
+  private final List<String> schemas = new ArrayList<>();
+
+  @AfterEach
+  void dropSchemas() {
+    schemas.forEach(TestDatabases::dropSchema);
   }
 
   private static List<String> rows(Connection c) throws SQLException {
@@ -89,9 +113,9 @@ class PaymentDeadlinesTest {
   }
 
   /** Writes the script in groups of {@code size} events, each group as one projection transaction would. */
-  private static List<String> writeInGroupsOf(int size) throws Exception {
+  private List<String> writeInGroupsOf(TestDatabases vendor, int size) throws Exception {
     List<Step> steps = script();
-    try (HikariDataSource pool = database(); Connection c = pool.getConnection()) {
+    try (HikariDataSource pool = database(vendor); Connection c = pool.getConnection()) {
       for (int from = 0; from < steps.size(); from += size) {
         PaymentDeadlines.Changes group = new PaymentDeadlines.Changes();
         for (Step step : steps.subList(from, Math.min(steps.size(), from + size))) {
@@ -104,17 +128,18 @@ class PaymentDeadlinesTest {
     }
   }
 
-  @Test
-  void anyGroupingLeavesTheTableTheJournalImplies() throws Exception {
+  @ParameterizedTest
+  @EnumSource(TestDatabases.class)
+  void anyGroupingLeavesTheTableTheJournalImplies(TestDatabases vendor) throws Exception {
     List<String> expected = List.of(
         "p1/expiry/3@1100", // authorized, nothing captured: the hold lapses
         "p3/issuer/3@3001", // still waiting for the issuer
         "p4/reversal/3@4200", // in doubt: the reversal is retried
         "p5/expiry/3@5100", // partially captured: the rest of the hold still lapses
         "p6/dispute/3@6900"); // captured, then disputed: only the response deadline
-    assertThat(writeInGroupsOf(1)).isEqualTo(expected);
+    assertThat(writeInGroupsOf(vendor, 1)).isEqualTo(expected);
     for (int size : new int[] {2, 3, 5, 14}) {
-      assertThat(writeInGroupsOf(size)).as("groups of " + size).isEqualTo(expected);
+      assertThat(writeInGroupsOf(vendor, size)).as("groups of " + size).isEqualTo(expected);
     }
   }
 
