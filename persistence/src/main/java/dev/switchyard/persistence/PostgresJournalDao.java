@@ -56,10 +56,7 @@ public final class PostgresJournalDao extends DefaultJournalDao {
       ExecutionContext ec,
       Materializer mat) {
     super(db, profile, journalConfig, serialization, ec, mat);
-    if (!(profile instanceof PostgresProfile)) {
-      throw new IllegalArgumentException(
-          "PostgresJournalDao writes PostgreSQL only, the journal's Slick profile is " + profile.getClass().getName());
-    }
+    requirePostgres(profile, "PostgresJournalDao writes PostgreSQL only, the journal's");
     this.sql = statement(
         qualified(
             journalConfig.eventJournalTableConfiguration().schemaName(),
@@ -174,6 +171,13 @@ public final class PostgresJournalDao extends DefaultJournalDao {
       joined.add("?::" + TYPES[i] + "[]");
     }
     return joined.toString();
+  }
+
+  /** Refuses to start on another database: {@code refusal} says which DAO and which plugin's profile. */
+  static void requirePostgres(JdbcProfile profile, String refusal) {
+    if (!(profile instanceof PostgresProfile)) {
+      throw new IllegalArgumentException(refusal + " Slick profile is " + profile.getClass().getName());
+    }
   }
 
   static String qualified(Option<String> schema, String table) {

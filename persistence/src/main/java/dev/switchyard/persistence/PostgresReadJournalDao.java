@@ -25,7 +25,6 @@ import scala.util.Try;
 import slick.dbio.DBIOAction;
 import slick.jdbc.JdbcBackend;
 import slick.jdbc.JdbcProfile;
-import slick.jdbc.PostgresProfile;
 import slick.jdbc.SimpleJdbcAction;
 
 /**
@@ -55,10 +54,7 @@ public final class PostgresReadJournalDao extends DefaultReadJournalDao {
       ExecutionContext ec,
       Materializer mat) {
     super(db, profile, readJournalConfig, serialization, ec, mat);
-    if (!(profile instanceof PostgresProfile)) {
-      throw new IllegalArgumentException("PostgresReadJournalDao reads PostgreSQL only, the read journal's Slick "
-          + "profile is " + profile.getClass().getName());
-    }
+    PostgresJournalDao.requirePostgres(profile, "PostgresReadJournalDao reads PostgreSQL only, the read journal's");
     this.serialization = serialization;
     this.sql = statement(
         PostgresJournalDao.qualified(

@@ -37,6 +37,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 class PaymentDeadlinesTest {
 
   @TempDir Path dataDir;
+  /** PostgreSQL schemas this test created, dropped after it. */
+  private final List<String> schemas = new ArrayList<>();
 
   private record Step(String paymentId, PaymentEvent event) {}
 
@@ -93,8 +95,6 @@ class PaymentDeadlinesTest {
     Databases.migrate(pool, settings);
     return pool;
   }
-
-  private final List<String> schemas = new ArrayList<>();
 
   @AfterEach
   void dropSchemas() {
