@@ -1,7 +1,12 @@
 package dev.switchyard.persistence;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Where the journal lives, read once from {@code switch.database}. The same settings feed Pekko Persistence
@@ -24,6 +29,14 @@ public record DatabaseSettings(
   public DatabaseSettings {
     if (url == null || url.isBlank()) {
       throw new IllegalArgumentException("switch.database.url must be set");
+    }
+    if (vendor == Vendor.POSTGRESQL && schema != null && !schema.isBlank()) {
+      Matcher named = URL_SCHEMA.matcher(url);
+      if (named.find() && !named.group(1).equals(schema)) {
+        throw new IllegalArgumentException("switch.database.url names currentSchema=" + named.group(1)
+            + " but switch.database.schema is '" + schema + "': the migrations would create the tables in one"
+            + " schema and the node would look for them in the other; make them agree or drop currentSchema");
+      }
     }
     if (maxPoolSize < 1) {
       throw new IllegalArgumentException("switch.database.max-pool-size must be at least 1");
@@ -48,6 +61,35 @@ public record DatabaseSettings(
         db.getString("schema"),
         db.getInt("max-pool-size"));
   }
+
+  /**
+   * The PostgreSQL schema every connection of the node works in, or empty when the URL alone decides (H2, or
+   * PostgreSQL with a blank {@code switch.database.schema}).
+   */
+  public Optional<String> connectionSchema() {
+    return vendor == Vendor.POSTGRESQL && !schema.isBlank()
+        ? Optional.of(schema)
+        : Optional.empty();
+  }
+
+  /**
+   * {@code config} with the journal's connection pool set to {@link #connectionSchema()}, so the journal reads
+   * and writes the schema the migrations created even when the URL names no {@code currentSchema} or another
+   * one.
+   */
+  public Config withJournalSchema(Config config) {
+    return connectionSchema()
+        .map(s -> ConfigFactory.parseMap(Map.of(JOURNAL_DB_SCHEMA, s)).withFallback(config))
+        .orElse(config);
+  }
+
+  /** The PostgreSQL driver's connection property that sets the search path for the whole session. */
+  static final String PG_SCHEMA = "currentSchema";
+
+  private static final Pattern URL_SCHEMA = Pattern.compile("[?&]" + PG_SCHEMA + "=([^&]*)");
+
+  /** Driver properties of the journal's pool (Slick hands them to HikariCP, HikariCP to the driver). */
+  static final String JOURNAL_DB_SCHEMA = "pekko-persistence-jdbc.shared-databases.slick.db.properties." + PG_SCHEMA;
 
   /** The password is never part of the text form, so settings can be logged. */
   @Override

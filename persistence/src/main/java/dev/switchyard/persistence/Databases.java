@@ -2,7 +2,6 @@ package dev.switchyard.persistence;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
 
@@ -21,18 +20,23 @@ public final class Databases {
     config.setMaximumPoolSize(settings.maxPoolSize());
     config.setMinimumIdle(1);
     config.setAutoCommit(false);
+    // The driver's connection property, not HikariCP's schema: that one is a SET in the first transaction of an
+    // auto-commit-off connection, and a rollback undoes it.
+    settings.connectionSchema().ifPresent(schema -> config.addDataSourceProperty(DatabaseSettings.PG_SCHEMA, schema));
     return new HikariDataSource(config);
   }
 
   /**
    * Creates or upgrades the schema to the newest version. Safe to run on every start and from several nodes at
    * once: Flyway records applied versions in {@code flyway_schema_history} and serializes concurrent runs with
-   * a database lock.
+   * a database lock. Flyway opens its own connection rather than borrowing one from a pool: it sets and restores
+   * the search path itself, and a pooled connection would keep what it restored (the server's default schema,
+   * when the switch's schema did not exist yet) instead of the pool's schema.
    */
-  public static MigrateResult migrate(DataSource dataSource, DatabaseSettings settings) {
+  public static MigrateResult migrate(DatabaseSettings settings) {
     var configuration =
         Flyway.configure()
-            .dataSource(dataSource)
+            .dataSource(settings.url(), settings.user(), settings.password())
             .locations("classpath:db/migration/" + settings.vendor().migrationFolder())
             .baselineOnMigrate(false)
             .validateMigrationNaming(true);

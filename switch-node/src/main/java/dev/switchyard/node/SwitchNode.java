@@ -83,7 +83,7 @@ public final class SwitchNode implements AutoCloseable {
     DatabaseSettings db = DatabaseSettings.create(config);
     HikariDataSource dataSource = Databases.pool(db, "switch-own");
     try {
-      var migrated = Databases.migrate(dataSource, db);
+      var migrated = Databases.migrate(db);
       log.info("Schema of {} at version {} ({} migrations applied now)",
           db, migrated.targetSchemaVersion, migrated.migrationsExecuted);
     } catch (RuntimeException e) {
@@ -95,7 +95,7 @@ public final class SwitchNode implements AutoCloseable {
     PaymentDeadlines.Settings deadlines = PaymentDeadlines.Settings.create(config);
     boolean joinSelf = config.getBoolean("switch.cluster.join-self");
     Metrics.start(config);
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "switch", config);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "switch", db.withJournalSchema(config));
     // Sharding and daemons are initialized before start() returns, so callers can send at once.
     if (joinSelf) {
       Cluster cluster = Cluster.get(system);

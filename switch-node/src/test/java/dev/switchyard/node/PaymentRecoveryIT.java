@@ -179,7 +179,7 @@ class PaymentRecoveryIT {
   void schemaMigrationIsIdempotent(TestDatabases db) throws Exception {
     SwitchNode node = start(db, "");
     DatabaseSettings settings = DatabaseSettings.create(node.system().settings().config());
-    var again = Databases.migrate(node.dataSource(), settings);
+    var again = Databases.migrate(settings);
     assertThat(again.migrationsExecuted).isZero();
     assertThat(again.targetSchemaVersion).isNull();
     try (Connection c = node.dataSource().getConnection(); Statement s = c.createStatement();

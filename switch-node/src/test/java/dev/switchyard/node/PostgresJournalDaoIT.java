@@ -79,9 +79,9 @@ class PostgresJournalDaoIT {
     assertThat(config.getString("jdbc-journal.dao")).isEqualTo(PostgresJournalDao.class.getName());
     DatabaseSettings settings = DatabaseSettings.create(config);
     pool = Databases.pool(settings, "journal-dao-test");
-    Databases.migrate(pool, settings);
+    Databases.migrate(settings);
     system = ActorSystem.create("journal-dao-test",
-        ConfigFactory.parseString("pekko.actor.provider = local").withFallback(config));
+        ConfigFactory.parseString("pekko.actor.provider = local").withFallback(settings.withJournalSchema(config)));
     this.config = config;
     SlickDatabase db = ((SlickExtensionImpl) SlickExtension.get(system)).database(config.getConfig("jdbc-journal"));
     return new PostgresJournalDao(

@@ -92,7 +92,7 @@ class PaymentDeadlinesTest {
       settings = DatabaseSettings.create(SwitchNode.loadConfig(target.overlay(), target.overrides()));
     }
     HikariDataSource pool = Databases.pool(settings, "deadlines-test");
-    Databases.migrate(pool, settings);
+    Databases.migrate(settings);
     return pool;
   }
 
