@@ -14,11 +14,13 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The entity's own work per command, without the actor and the journal: check a capture against the state
  * (the business rules), build its event, apply it to get the new state (which also records the answer for
- * idempotency), and hash the parameters.
+ * idempotency), and hash the parameters. Also the two hashes the gateway computes for every request: the card's
+ * keyed hash and the payment id.
  */
 @State(Scope.Benchmark)
 public class CommandHandlingBenchmark extends BenchmarkBase {
 
+  private final CardProtector protector = new CardProtector("a-benchmark-key-of-enough-length");
   private Payment authorized;
   private PaymentEntity.Capture capture;
   private final PaymentSettings settings = new PaymentSettings(Duration.ofDays(7), Duration.ofSeconds(10),
@@ -49,5 +51,15 @@ public class CommandHandlingBenchmark extends BenchmarkBase {
   @Benchmark
   public long paramsHash() {
     return capture.paramsHash();
+  }
+
+  @Benchmark
+  public String cardHash() {
+    return protector.hash("4111111111111111");
+  }
+
+  @Benchmark
+  public String paymentId() {
+    return PaymentIds.derive("acq", "order-0000001");
   }
 }

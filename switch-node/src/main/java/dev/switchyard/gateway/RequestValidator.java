@@ -9,12 +9,15 @@ import java.time.Clock;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.Currency;
+import java.util.regex.Pattern;
 
 /**
  * Checks a request before any actor is touched. The first problem found is returned as the field path and the
  * reason; {@code null} means the request is well formed. Never echoes a card number in a reason.
  */
 final class RequestValidator {
+
+  private static final Pattern CURRENCY_CODE = Pattern.compile("[A-Z]{3}");
 
   static final int MAX_TEXT = 64;
 
@@ -105,7 +108,7 @@ final class RequestValidator {
       return new Problem(field + ".minor_units", "exceeds the maximum of " + maxAmountMinor);
     }
     String code = amount.getCurrency();
-    if (!code.matches("[A-Z]{3}")) {
+    if (!CURRENCY_CODE.matcher(code).matches()) {
       return new Problem(field + ".currency", "must be an ISO 4217 code of three upper-case letters");
     }
     try {

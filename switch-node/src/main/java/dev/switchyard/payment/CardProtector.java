@@ -16,6 +16,11 @@ public final class CardProtector {
 
   private static final String ALGORITHM = "HmacSHA256";
   private final SecretKeySpec key;
+  /**
+   * One initialized Mac per thread: a Mac is not thread-safe, and looking one up and keying it for every card
+   * showed in the gateway's profile. doFinal leaves it ready for the next PAN.
+   */
+  private final ThreadLocal<Mac> macs = ThreadLocal.withInitial(this::newMac);
 
   public CardProtector(String secret) {
     if (secret == null || secret.length() < 16) {
@@ -31,10 +36,14 @@ public final class CardProtector {
   }
 
   public String hash(String pan) {
+    return HexFormat.of().formatHex(macs.get().doFinal(pan.getBytes(StandardCharsets.US_ASCII)));
+  }
+
+  private Mac newMac() {
     try {
       Mac mac = Mac.getInstance(ALGORITHM);
       mac.init(key);
-      return HexFormat.of().formatHex(mac.doFinal(pan.getBytes(StandardCharsets.US_ASCII)));
+      return mac;
     } catch (NoSuchAlgorithmException | InvalidKeyException e) {
       throw new IllegalStateException("HMAC-SHA-256 unavailable", e);
     }

@@ -3,7 +3,6 @@ package dev.switchyard.payment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * A 64-bit digest of a request's parameters: the same request_id with the same digest is a retry, with a
@@ -14,16 +13,12 @@ public final class ParamsHash {
   private ParamsHash() {}
 
   public static long of(Object... parts) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      for (Object part : parts) {
-        byte[] bytes = String.valueOf(part).getBytes(StandardCharsets.UTF_8);
-        digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
-        digest.update(bytes);
-      }
-      return ByteBuffer.wrap(digest.digest()).getLong();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
+    MessageDigest digest = Sha256.get();
+    for (Object part : parts) {
+      byte[] bytes = String.valueOf(part).getBytes(StandardCharsets.UTF_8);
+      digest.update(ByteBuffer.allocate(4).putInt(bytes.length).array());
+      digest.update(bytes);
     }
+    return ByteBuffer.wrap(digest.digest()).getLong();
   }
 }

@@ -2,7 +2,6 @@ package dev.switchyard.payment;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
@@ -16,16 +15,12 @@ public final class PaymentIds {
   private PaymentIds() {}
 
   public static String derive(String acquirerId, String acquirerReference) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      digest.update(acquirerId.getBytes(StandardCharsets.UTF_8));
-      digest.update((byte) 0);
-      digest.update(acquirerReference.getBytes(StandardCharsets.UTF_8));
-      byte[] hash = digest.digest();
-      return PREFIX + HexFormat.of().formatHex(hash, 0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
+    MessageDigest digest = Sha256.get();
+    digest.update(acquirerId.getBytes(StandardCharsets.UTF_8));
+    digest.update((byte) 0);
+    digest.update(acquirerReference.getBytes(StandardCharsets.UTF_8));
+    byte[] hash = digest.digest();
+    return PREFIX + HexFormat.of().formatHex(hash, 0, 16);
   }
 
   /** Whether a string has the shape of a payment id; anything else is refused before reaching sharding. */

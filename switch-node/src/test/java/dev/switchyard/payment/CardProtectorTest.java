@@ -3,6 +3,12 @@ package dev.switchyard.payment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 class CardProtectorTest {
@@ -40,5 +46,39 @@ class CardProtectorTest {
     assertThat(PaymentIds.derive("ac", "qorder-1")).isNotEqualTo(id);
     assertThat(PaymentIds.isWellFormed(id)).isTrue();
     assertThat(PaymentIds.isWellFormed("pay_XYZ")).isFalse();
+  }
+
+  @Test
+  void hashesAndIdsNeverChangeAcrossReleases() {
+    // Fixed expectations, computed outside Java (HMAC-SHA-256 and SHA-256 by the book): stored hashes and payment
+    // ids must keep matching what later versions compute.
+    assertThat(protector.hash("5555555555554444"))
+        .isEqualTo("99105337cc77355104cd756c3bcf6dcafbb988688e57ccd0e29ae587ca2aad8e");
+    assertThat(PaymentIds.derive("acq", "order-1")).isEqualTo("pay_06c01501769196b05a19e186f6b0fdff");
+    assertThat(ParamsHash.of("a", "bc", 12)).isEqualTo(-1929989213028469426L);
+  }
+
+  @Test
+  void manyThreadsHashingAtOnceGetWhatOneThreadGets() throws Exception {
+    // The Mac and the digests are reused per thread; interleaved use on several threads must not mix them up.
+    List<Callable<String>> work = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      String pan = "41111111111" + String.format("%05d", i);
+      String ref = "order-" + i;
+      work.add(() -> protector.hash(pan) + PaymentIds.derive("acq", ref) + ParamsHash.of(ref, pan));
+    }
+    List<String> alone = new ArrayList<>();
+    for (Callable<String> w : work) {
+      alone.add(w.call());
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<String>> together = pool.invokeAll(work);
+      for (int i = 0; i < work.size(); i++) {
+        assertThat(together.get(i).get()).isEqualTo(alone.get(i));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }
