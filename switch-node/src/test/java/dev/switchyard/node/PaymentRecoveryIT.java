@@ -228,4 +228,24 @@ class PaymentRecoveryIT {
       return counts;
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabases.class)
+  void theJournalReadinessCheckFailsWhileTheJournalTableIsGone(TestDatabases db) throws Exception {
+    SwitchNode node = start(db, "");
+    var readiness = new dev.switchyard.ops.JournalReadiness(
+        org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node.system()));
+    assertThat(readiness.get().toCompletableFuture().get(10, TimeUnit.SECONDS)).isTrue();
+    renameJournal(node, "event_journal", "event_journal_away");
+    assertThat(readiness.get().toCompletableFuture().get(10, TimeUnit.SECONDS)).isFalse();
+    renameJournal(node, "event_journal_away", "event_journal");
+    assertThat(readiness.get().toCompletableFuture().get(10, TimeUnit.SECONDS)).isTrue();
+  }
+
+  private static void renameJournal(SwitchNode node, String from, String to) throws Exception {
+    try (Connection c = node.dataSource().getConnection(); Statement s = c.createStatement()) {
+      s.execute("ALTER TABLE \"" + from + "\" RENAME TO \"" + to + "\"");
+      c.commit();
+    }
+  }
 }
