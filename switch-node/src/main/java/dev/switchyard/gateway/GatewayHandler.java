@@ -6,6 +6,7 @@ import dev.switchyard.payment.CardProtector;
 import dev.switchyard.payment.Money;
 import dev.switchyard.payment.PaymentEntity;
 import dev.switchyard.payment.PaymentIds;
+import dev.switchyard.payment.Sha256;
 import dev.switchyard.protocol.v1.AcquirerRequest;
 import dev.switchyard.protocol.v1.AcquirerResponse;
 import dev.switchyard.protocol.v1.Authorize;
@@ -22,7 +23,6 @@ import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
@@ -333,12 +333,9 @@ final class GatewayHandler extends SimpleChannelInboundHandler<AcquirerRequest> 
   }
 
   private static byte[] digest(String s) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.get().digest(s.getBytes(StandardCharsets.UTF_8));
   }
+
 
   private static String printable(String s) {
     String cut = s.length() > 64 ? s.substring(0, 64) : s;

@@ -81,15 +81,10 @@ public final class SwitchNode implements AutoCloseable {
 
   public static SwitchNode start(Config config, IssuerGateway issuer, Clock clock) {
     DatabaseSettings db = DatabaseSettings.create(config);
+    var migrated = Databases.migrate(db);
+    log.info("Schema of {} at version {} ({} migrations applied now)",
+        db, migrated.targetSchemaVersion, migrated.migrationsExecuted);
     HikariDataSource dataSource = Databases.pool(db, "switch-own");
-    try {
-      var migrated = Databases.migrate(db);
-      log.info("Schema of {} at version {} ({} migrations applied now)",
-          db, migrated.targetSchemaVersion, migrated.migrationsExecuted);
-    } catch (RuntimeException e) {
-      dataSource.close();
-      throw e;
-    }
     PaymentSettings settings = PaymentSettings.create(config);
     PaymentEntity.Dependencies deps = new PaymentEntity.Dependencies(settings, issuer, clock);
     PaymentDeadlines.Settings deadlines = PaymentDeadlines.Settings.create(config);
