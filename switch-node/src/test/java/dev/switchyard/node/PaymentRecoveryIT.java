@@ -18,17 +18,25 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.cluster.sharding.ShardRegion;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** A node on a real journal (H2 file, PostgreSQL): restarts, concurrency, card data at rest, deadlines. */
+/**
+ * A node on a real journal (H2 file, PostgreSQL): restarts, the limit of payments in memory, concurrency, card data
+ * at rest, deadlines.
+ */
 class PaymentRecoveryIT {
 
   private static final Duration ASK = Duration.ofSeconds(10);
@@ -104,6 +112,43 @@ class PaymentRecoveryIT {
     assertThat(replay.getPayment().getCapturedMinor()).as("the replay answers as it did, before the refund")
         .isEqualTo(6_000);
     assertThat(replay.getPayment().getRefundedMinor()).isZero();
+  }
+
+  @ParameterizedTest
+  @EnumSource(TestDatabases.class)
+  void aNodeKeepsAtMostItsLimitOfPaymentsInMemoryAndRecoversTheOthersWhenAsked(TestDatabases db) throws Exception {
+    // Four shards of ten payments each; idle payments would stay two minutes without the limit.
+    SwitchNode node = start(db, "pekko.cluster.sharding.number-of-shards = 4\n"
+        + "pekko.cluster.sharding.passivation.switch-payments.active-entity-limit = 40");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 120; i++) {
+      ids.add(authorize(node, "limit-" + i + "-" + UUID.randomUUID(), 1_000, "a-" + UUID.randomUUID()));
+    }
+    TestProbe<Object> probe = TestProbe.create(node.system());
+    probe.awaitAssert(Duration.ofSeconds(30), () -> {
+      assertThat(paymentsInMemory(node)).hasSizeLessThanOrEqualTo(40);
+      return null;
+    });
+    assertThat(paymentsInMemory(node)).as("the least recently used left first").doesNotContainAnyElementsOf(
+        ids.subList(0, 10));
+
+    for (String id : ids.subList(0, 10)) {
+      PaymentReply captured = ask(node, id,
+          r -> new PaymentEntity.Capture("c-" + UUID.randomUUID(), ACQ, Money.of(1_000, "EUR"), false, r));
+      assertThat(captured.getResult()).isEqualTo(ResultCode.APPROVED);
+      assertThat(captured.getPayment().getState()).isEqualTo(PaymentState.CAPTURED);
+      assertThat(captured.getPayment().getAuthorizedMinor()).isEqualTo(1_000);
+    }
+  }
+
+  /** The payment entities the node's shard region holds in memory now. */
+  private static Set<String> paymentsInMemory(SwitchNode node) {
+    TestProbe<ShardRegion.CurrentShardRegionState> probe = TestProbe.create(node.system());
+    ClusterSharding.get(node.system()).shardState()
+        .tell(new GetShardRegionState(PaymentEntity.ENTITY_KEY, probe.ref()));
+    Set<String> ids = new HashSet<>();
+    probe.receiveMessage(ASK).getShards().forEach(shard -> ids.addAll(shard.getEntityIds()));
+    return ids;
   }
 
   @ParameterizedTest
