@@ -336,7 +336,6 @@ final class GatewayHandler extends SimpleChannelInboundHandler<AcquirerRequest> 
     return Sha256.get().digest(s.getBytes(StandardCharsets.UTF_8));
   }
 
-
   private static String printable(String s) {
     String cut = s.length() > 64 ? s.substring(0, 64) : s;
     return cut.replaceAll("[^\\x20-\\x7e]", "?");

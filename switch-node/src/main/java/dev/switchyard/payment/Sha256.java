@@ -5,9 +5,9 @@ import java.security.NoSuchAlgorithmException;
 
 /**
  * One SHA-256 digest per thread for the hashes computed on every request (payment ids, parameter digests) and
- * for the gateway's comparison of acquirer secrets:
- * looking a digest up through the security providers each time showed in the gateway's profile. A digest is not
- * thread-safe; digest() resets it, so the next caller on the thread starts clean.
+ * for the gateway's comparison of acquirer secrets: looking a digest up through the security providers each time
+ * showed in the gateway's profile. A digest is not thread-safe; digest() resets it, so the next caller on the
+ * thread starts clean.
  */
 public final class Sha256 {
 

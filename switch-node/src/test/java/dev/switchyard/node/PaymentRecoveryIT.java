@@ -2,6 +2,7 @@ package dev.switchyard.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.switchyard.ops.JournalReadiness;
 import dev.switchyard.payment.CardProtector;
 import dev.switchyard.payment.Money;
 import dev.switchyard.payment.PaymentEntity;
@@ -25,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.sharding.ShardRegion;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -280,8 +282,7 @@ class PaymentRecoveryIT {
   @EnumSource(TestDatabases.class)
   void theJournalReadinessCheckFailsWhileTheJournalTableIsGone(TestDatabases db) throws Exception {
     SwitchNode node = start(db, "");
-    var readiness = new dev.switchyard.ops.JournalReadiness(
-        org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(node.system()));
+    var readiness = new JournalReadiness(Adapter.toClassic(node.system()));
     assertThat(readiness.get().toCompletableFuture().get(10, TimeUnit.SECONDS)).isTrue();
     renameJournal(node, "event_journal", "event_journal_away");
     assertThat(readiness.get().toCompletableFuture().get(10, TimeUnit.SECONDS)).isFalse();
