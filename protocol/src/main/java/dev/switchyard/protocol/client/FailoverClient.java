@@ -35,7 +35,7 @@ public final class FailoverClient implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private SwitchClient current;
+  private volatile SwitchClient current;
   private int next;
   private volatile boolean moveRequested;
 
@@ -60,19 +60,34 @@ public final class FailoverClient implements AutoCloseable {
     return this;
   }
 
-  /** Sends a request; retries elsewhere, with the same request_id, when its connection fails. */
+  /**
+   * Sends a request; retries elsewhere, with the same request_id, when its connection fails. While the connection
+   * is up the request is written from the calling thread and the returned future completes on the connection's
+   * event loop, so callbacks must not block; connecting and retrying happen on this client's own thread.
+   */
   public CompletableFuture<AcquirerResponse> send(AcquirerRequest.Builder request) {
     return attempt(request, 1);
   }
 
   private CompletableFuture<AcquirerResponse> attempt(AcquirerRequest.Builder request, int attempt) {
+    SwitchClient ready = current;
+    if (ready != null && ready.isOpen() && !moveRequested) {
+      return sendOn(ready, request, attempt);
+    }
     return CompletableFuture.supplyAsync(() -> {
       try {
         return connection();
       } catch (IOException e) {
         throw new CompletionException(e);
       }
-    }, retries).thenCompose(client -> client.send(request.clone()).handleAsync((answer, failure) -> {
+    }, retries).handle((client, failure) -> failure == null ? sendOn(client, request, attempt)
+        : attempt >= maxAttempts ? CompletableFuture.<AcquirerResponse>failedFuture(failure)
+        : attempt(request, attempt + 1)).thenCompose(f -> f);
+  }
+
+  private CompletableFuture<AcquirerResponse> sendOn(SwitchClient client, AcquirerRequest.Builder request,
+      int attempt) {
+    return client.send(request.clone()).handle((answer, failure) -> {
       // Lost connection, node leaving, or no answer in time: the outcome is unknown or nothing was done, and the
       // same request_id makes a retry safe either way.
       boolean moved = failure != null || answer.getResult() == ResultCode.SHUTTING_DOWN
@@ -85,10 +100,9 @@ public final class FailoverClient implements AutoCloseable {
         return failure != null ? CompletableFuture.<AcquirerResponse>failedFuture(failure)
             : CompletableFuture.completedFuture(answer);
       }
-      return attempt(request, attempt + 1);
-    }, retries).thenCompose(f -> f)).exceptionallyCompose(failure -> attempt >= maxAttempts
-        ? CompletableFuture.failedFuture(failure)
-        : attempt(request, attempt + 1));
+      // Connecting waits for the new session's hello: never on the event loop this answer came in on.
+      return CompletableFuture.supplyAsync(() -> attempt(request, attempt + 1), retries).thenCompose(f -> f);
+    }).thenCompose(f -> f);
   }
 
   private synchronized SwitchClient connection() throws IOException {
@@ -123,7 +137,9 @@ public final class FailoverClient implements AutoCloseable {
     throw last;
   }
 
-  private synchronized void abandon(SwitchClient client) {
+  // Called on an event loop: it must not wait for the lock that connection() holds while it waits for that same
+  // event loop to connect and say hello.
+  private void abandon(SwitchClient client) {
     if (current == client) {
       moveRequested = true;
     }

@@ -143,9 +143,15 @@ public final class SwitchClient implements AutoCloseable {
     }
   }
 
+  // Removes each request before failing it: a request put in by another thread while this runs is either failed
+  // here or fails its own write on the closed channel, never dropped unanswered.
   private void failPending() {
-    pending.forEach((id, answer) -> answer.completeExceptionally(new ClosedChannelException()));
-    pending.clear();
+    for (Long id : pending.keySet()) {
+      CompletableFuture<AcquirerResponse> answer = pending.remove(id);
+      if (answer != null) {
+        answer.completeExceptionally(new ClosedChannelException());
+      }
+    }
   }
 
   private void deliver(AcquirerResponse response) {
