@@ -69,6 +69,7 @@ public final class LoadRunner {
     long maxLagNanos = 0;
     long firstMeasured = -1;
     long lastMeasured = -1;
+    CpuUse.Reading cpuFrom = null;
     for (long i = 0; ; i++) {
       long due = pacer.dueNanos(i);
       if (due >= end) {
@@ -79,20 +80,24 @@ public final class LoadRunner {
       boolean measured = due >= measureStart;
       if (measured) {
         maxLagNanos = Math.max(maxLagNanos, now - due);
-        firstMeasured = firstMeasured < 0 ? now : firstMeasured;
+        if (firstMeasured < 0) {
+          firstMeasured = now;
+          cpuFrom = CpuUse.Reading.now();
+        }
         lastMeasured = now;
       }
       Arrival arrival = new Arrival(settings.workload(), measured ? stats : warm,
           clients.get((int) (i % clients.size())), outstanding, clock, random.split(), run + "-" + i);
       arrival.start(due);
     }
+    CpuUse cpu = cpuFrom == null ? null : CpuUse.between(cpuFrom, CpuUse.Reading.now());
     long drainDeadline = clock.nanoTime() + settings.drainTimeout().toNanos();
     while (outstanding.get() > 0 && clock.nanoTime() < drainDeadline) {
       clock.sleepUntil(Math.min(drainDeadline, clock.nanoTime() + 10_000_000L));
     }
     long planned = pacer.arrivalsWithin(end - start) - pacer.arrivalsWithin(measureStart - start);
     double sendSeconds = firstMeasured < 0 ? 0 : Math.max(1e-9, (lastMeasured - firstMeasured) / 1e9);
-    return RunResult.of(settings, stats, planned, outstanding.get(), sendSeconds, maxLagNanos);
+    return RunResult.of(settings, stats, planned, outstanding.get(), sendSeconds, maxLagNanos, cpu);
   }
 
   /** One payment's life: its first request, then the follow-ups its answers allow. */

@@ -43,6 +43,9 @@ public final class Report {
               + " %d missing, %d errors, achieved %.0f/s, generator lag up to %.1f ms%n",
           r.targetRate(), r.durationSeconds(), r.planned(), r.sent(), r.answered(), r.missing(), r.errors(),
           r.achievedRate(), r.maxSendLagMs()));
+      if (r.cpu() != null) {
+        b.append("CPU over the measured window: ").append(r.cpu().describe()).append('\n');
+      }
       b.append(String.format(Locale.ROOT, "  %-10s %9s %9s %9s %9s %9s %9s  %s%n",
           "operation", "count", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "results"));
       r.operations().forEach((op, o) -> b.append(String.format(Locale.ROOT,
@@ -69,6 +72,9 @@ public final class Report {
       b.append(String.format(Locale.ROOT, "<p>%d arrivals planned, %d requests sent, %d answered, %d missing, "
               + "%d errors; achieved %.0f/s; generator lag up to %.1f ms.</p>",
           r.planned(), r.sent(), r.answered(), r.missing(), r.errors(), r.achievedRate(), r.maxSendLagMs()));
+      if (r.cpu() != null) {
+        b.append("<p>CPU over the measured window: ").append(esc(r.cpu().describe())).append(".</p>");
+      }
       b.append("<table><tr><th>operation</th><th>count</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th>")
           .append("<th>p99.9 ms</th><th>max ms</th><th>results</th></tr>");
       r.operations().forEach((op, o) -> b.append(String.format(Locale.ROOT,

@@ -10,7 +10,8 @@ import org.HdrHistogram.HistogramIterationValue;
 
 /**
  * The outcome of one run, with what makes it untrustworthy listed first: missing answers, errors, an offered
- * rate that was not reached. A run with problems is never reported as good.
+ * rate that was not reached. A run with problems is never reported as good. {@code cpu} is the generator's and
+ * the machine's CPU over the measured window (null when no arrival was measured).
  */
 public record RunResult(
     double targetRate,
@@ -26,7 +27,8 @@ public record RunResult(
     Map<Stats.Op, OpResult> operations,
     long[] answersPerSecond,
     long[] errorsPerSecond,
-    List<String> problems) {
+    List<String> problems,
+    CpuUse cpu) {
 
   /** Latency (ms) and results of one operation. */
   public record OpResult(long count, Map<ResultCode, Long> results, double p50, double p90, double p99,
@@ -43,7 +45,7 @@ public record RunResult(
   }
 
   static RunResult of(LoadRunner.Settings settings, Stats stats, long planned, long missing, double sendSeconds,
-      long maxLagNanos) {
+      long maxLagNanos, CpuUse cpu) {
     Map<Stats.Op, OpResult> ops = new EnumMap<>(Stats.Op.class);
     long errors = 0;
     for (Stats.Op op : Stats.Op.values()) {
@@ -82,7 +84,7 @@ public record RunResult(
     }
     return new RunResult(settings.rate(), settings.duration().toMillis() / 1000.0, planned, sent,
         stats.answeredCount(), missing, stats.failureCount(), errors, achieved, maxLagNanos / 1e6, ops,
-        stats.answersPerSecond(), stats.errorsPerSecond(), List.copyOf(problems));
+        stats.answersPerSecond(), stats.errorsPerSecond(), List.copyOf(problems), cpu);
   }
 
   private static double ms(long micros) {

@@ -36,6 +36,7 @@ class LoadRunIT {
       assertThat(result.errors()).as(result.problems().toString()).isZero();
       assertThat(result.answered()).isEqualTo(result.sent());
       assertThat(result.operations()).containsKey(Stats.Op.AUTHORIZE);
+      assertThat(result.cpu().generatorCores()).as("the generator's own CPU over the run").isPositive();
       Report.write(dir.resolve("report"), "it", List.of(result));
       assertThat(dir.resolve("report/report.html")).isNotEmptyFile();
       assertThat(dir.resolve("report/result.json")).isNotEmptyFile();
