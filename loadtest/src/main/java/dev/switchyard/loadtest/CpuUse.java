@@ -3,6 +3,7 @@ package dev.switchyard.loadtest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
@@ -21,7 +22,7 @@ public record CpuUse(double generatorCores, Double machineBusyCores, Integer mac
 
     /** Reads the monotonic clock, this process's CPU time and the machine's counters now. */
     public static Reading now() {
-      long cpu = ProcessHandle.current().info().totalCpuDuration().map(d -> d.toNanos()).orElse(-1L);
+      long cpu = ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
       MachineTicks machine;
       try {
         machine = MachineTicks.parse(Files.readAllLines(PROC_STAT));

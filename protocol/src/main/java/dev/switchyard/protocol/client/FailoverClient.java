@@ -70,8 +70,8 @@ public final class FailoverClient implements AutoCloseable {
   }
 
   private CompletableFuture<AcquirerResponse> attempt(AcquirerRequest.Builder request, int attempt) {
-    SwitchClient ready = current;
-    if (ready != null && ready.isOpen() && !moveRequested) {
+    SwitchClient ready = usable();
+    if (ready != null) {
       return sendOn(ready, request, attempt);
     }
     return CompletableFuture.supplyAsync(() -> {
@@ -105,9 +105,16 @@ public final class FailoverClient implements AutoCloseable {
     }).thenCompose(f -> f);
   }
 
+  /** The current connection if it is open and no move to another node was asked for; otherwise null. */
+  private SwitchClient usable() {
+    SwitchClient client = current;
+    return client != null && client.isOpen() && !moveRequested ? client : null;
+  }
+
   private synchronized SwitchClient connection() throws IOException {
-    if (current != null && current.isOpen() && !moveRequested) {
-      return current;
+    SwitchClient usable = usable();
+    if (usable != null) {
+      return usable;
     }
     moveRequested = false;
     IOException last = null;
