@@ -104,6 +104,12 @@ class KubernetesBootstrapIT {
             if (up != 3) {
               problems.add(IPS.get(i) + " sees " + up + " members Up");
             }
+            // Up comes before ready: the shard region still has to register with its coordinator.
+            int ready = http.send(HttpRequest.newBuilder(URI.create("http://" + IPS.get(i) + ":7626/ready"))
+                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            if (ready != 200) {
+              problems.add(IPS.get(i) + " answers /ready with " + ready);
+            }
           } catch (IOException notYet) {
             problems.add(IPS.get(i) + " not answering yet");
           }
@@ -111,7 +117,8 @@ class KubernetesBootstrapIT {
         if (problems.isEmpty()) {
           break;
         }
-        assertThat(System.nanoTime()).as("one cluster of three within 3 minutes: %s", problems).isLessThan(deadline);
+        assertThat(System.nanoTime()).as("one cluster of three, all ready, within 3 minutes: %s", problems)
+            .isLessThan(deadline);
         nodes.get(0).waitFor(1, TimeUnit.SECONDS); // returns early only if that node exits
       }
       String members = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.2:7626/cluster/members")).build(),
