@@ -1,11 +1,9 @@
 package dev.switchyard.payment;
 
 import dev.switchyard.bench.BenchmarkBase;
-import dev.switchyard.persistence.TagSlices;
 import dev.switchyard.protocol.v1.AuthorizationRequested;
 import dev.switchyard.protocol.v1.Authorized;
 import dev.switchyard.protocol.v1.PaymentEvent;
-import java.time.Duration;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -21,10 +19,8 @@ import org.openjdk.jmh.annotations.State;
 public class CommandHandlingBenchmark extends BenchmarkBase {
 
   private final CardProtector protector = new CardProtector("a-benchmark-key-of-enough-length");
-  private Payment authorized;
-  private PaymentEntity.Capture capture;
-  private final PaymentSettings settings = new PaymentSettings(Duration.ofDays(7), Duration.ofSeconds(10),
-      Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofDays(30), 50, true, new TagSlices("payment", 8));
+  private Open authorized;
+  private PaymentCommand.Capture capture;
 
   @Setup
   public void setUp() {
@@ -35,15 +31,15 @@ public class CommandHandlingBenchmark extends BenchmarkBase {
             .setCard(new Card("411111", "1111", "ab".repeat(32), 12, 2030).toProto())
             .setIssuerDeadlineMillis(1))
         .build();
-    authorized = Payment.start(requested).apply(PaymentEvent.newBuilder()
+    authorized = (Open) new Payment.Empty().apply(requested).apply(PaymentEvent.newBuilder()
         .setAuthorized(Authorized.newBuilder().setAuthCode("123456").setExpiresAtMillis(Long.MAX_VALUE)).build());
-    capture = new PaymentEntity.Capture("cap-1", "acq", Money.of(4_000, "EUR"), false, null);
+    capture = new PaymentCommand.Capture("cap-1", "acq", Money.of(4_000, "EUR"), false, null);
   }
 
   @Benchmark
   public Payment decideAndApplyCapture() {
-    PaymentEntity.Decision decision = Rules.decide(authorized, capture, 0L, settings);
-    PaymentEvent event = ((PaymentEntity.Accepted) decision).event()
+    Decision decision = authorized.capture(capture);
+    PaymentEvent event = ((Decision.Accept) decision).event()
         .setRequestId(capture.requestId()).setParamsHash(capture.paramsHash()).build();
     return authorized.apply(event);
   }

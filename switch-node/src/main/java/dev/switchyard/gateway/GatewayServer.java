@@ -1,24 +1,22 @@
 package dev.switchyard.gateway;
 
 import dev.switchyard.payment.CardProtector;
+import dev.switchyard.payment.PaymentCommand;
 import dev.switchyard.payment.PaymentEntity;
-import dev.switchyard.protocol.codec.FrameCodecs;
+import dev.switchyard.payment.Reply;
 import dev.switchyard.protocol.v1.AcquirerResponse;
-import dev.switchyard.protocol.v1.PaymentReply;
 import dev.switchyard.protocol.v1.Reconnect;
 import dev.switchyard.protocol.v1.ResultCode;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -26,7 +24,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -37,9 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The acquirer gateway: a Netty server speaking length-delimited Protobuf. Its event loops stop from Pekko's
- * coordinated shutdown: first it stops accepting and tells connected acquirers to reconnect elsewhere, then it
- * waits for in-flight requests (at most the drain timeout), then it closes every connection.
+ * The acquirer gateway: a Netty server speaking length-delimited Protobuf (pipeline in {@link GatewayInitializer}).
+ * Its event loops stop from Pekko's coordinated shutdown: first it stops accepting and tells connected acquirers
+ * to reconnect elsewhere, then it waits for in-flight requests (at most the drain timeout), then it closes every
+ * connection.
  */
 public final class GatewayServer {
 
@@ -49,9 +47,7 @@ public final class GatewayServer {
   private final EventLoopGroup boss;
   private final EventLoopGroup workers;
   private final ChannelGroup connections = new DefaultChannelGroup("acquirers", GlobalEventExecutor.INSTANCE);
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private final CompletableFuture<Void> drained = new CompletableFuture<>();
-  private volatile boolean draining;
+  private final NodeLoad load = new NodeLoad();
   private Channel serverChannel;
 
   private GatewayServer(GatewaySettings settings) {
@@ -65,30 +61,11 @@ public final class GatewayServer {
       Clock clock, String nodeName) {
     GatewayServer server = new GatewayServer(settings);
     ClusterSharding sharding = ClusterSharding.get(system);
-    GatewayStats stats = GatewayStats.get(system);
-    RequestValidator validator = new RequestValidator(settings.maxAmountMinor(), clock);
-    GatewayHandler.Backend backend = new GatewayHandler.Backend() {
+    GatewayBackend backend = new GatewayBackend() {
       @Override
-      public CompletionStage<PaymentReply> ask(
-          String paymentId, Function<ActorRef<PaymentReply>, PaymentEntity.Command> command) {
-        return sharding.entityRefFor(PaymentEntity.ENTITY_KEY, paymentId).ask(command, settings.requestTimeout());
-      }
-
-      @Override
-      public boolean draining() {
-        return server.draining;
-      }
-
-      @Override
-      public void inFlightChanged(int delta) {
-        if (server.inFlight.addAndGet(delta) == 0 && server.draining) {
-          server.drained.complete(null);
-        }
-      }
-
-      @Override
-      public int nodeInFlight() {
-        return server.inFlight.get();
+      public CompletionStage<Reply> ask(String paymentId, Function<ActorRef<Reply>, PaymentCommand> command,
+          Duration timeout) {
+        return sharding.entityRefFor(PaymentEntity.ENTITY_KEY, paymentId).ask(command, timeout);
       }
 
       @Override
@@ -96,7 +73,9 @@ public final class GatewayServer {
         return nodeName;
       }
     };
-    server.bind(validator, cards, stats, backend);
+    server.bind(new GatewayInitializer(settings, server.load, GatewayStats.get(system),
+        new RequestValidator(settings.maxAmountMinor(), clock), new RequestMapper(cards), backend,
+        server.connections));
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "gateway-unbind", server::unbind);
     shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "gateway-drain", server::drain);
@@ -104,27 +83,15 @@ public final class GatewayServer {
     return server;
   }
 
-  private void bind(RequestValidator validator, CardProtector cards, GatewayStats stats,
-      GatewayHandler.Backend backend) {
+  private void bind(GatewayInitializer initializer) {
     ServerBootstrap bootstrap = new ServerBootstrap()
         .group(boss, workers)
         .channel(NioServerSocketChannel.class)
         .option(ChannelOption.SO_BACKLOG, 1024)
         .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
-          @Override
-          protected void initChannel(SocketChannel ch) {
-            if (draining) {
-              ch.close();
-              return;
-            }
-            connections.add(ch);
-            ch.pipeline().addLast("idle",
-                new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
-            FrameCodecs.server(ch.pipeline(), settings.maxFrameBytes());
-            ch.pipeline().addLast("gateway", new GatewayHandler(settings, validator, cards, stats, backend));
-          }
-        });
+        .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+            new WriteBufferWaterMark(settings.writeBufferLow(), settings.writeBufferHigh()))
+        .childHandler(initializer);
     try {
       serverChannel = bootstrap.bind(settings.host(), settings.port()).sync().channel();
     } catch (InterruptedException e) {
@@ -144,19 +111,21 @@ public final class GatewayServer {
   }
 
   public boolean isListening() {
-    return serverChannel != null && serverChannel.isActive() && !draining;
+    return serverChannel != null && serverChannel.isActive() && !load.draining();
   }
 
   public int inFlight() {
-    return inFlight.get();
+    return load.inFlight();
+  }
+
+  /** Connections not being read because their answers are not read. */
+  public long pausedConnections() {
+    return connections.stream().filter(ch -> !ch.config().isAutoRead()).count();
   }
 
   /** Stops accepting connections and tells connected acquirers to move to another node. */
   public CompletionStage<Done> unbind() {
-    draining = true;
-    if (inFlight.get() == 0) {
-      drained.complete(null);
-    }
+    load.drain();
     AcquirerResponse notice = AcquirerResponse.newBuilder()
         .setResult(ResultCode.SHUTTING_DOWN)
         .setReason("node leaving; finish in-flight requests and reconnect to another node")
@@ -171,9 +140,9 @@ public final class GatewayServer {
   /** Completes when no request is in flight, or after the drain timeout. */
   public CompletionStage<Done> drain() {
     Duration timeout = settings.drainTimeout();
-    return drained.completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS).thenApply(v -> {
-      if (inFlight.get() > 0) {
-        log.warn("{} requests still in flight after the drain timeout of {}", inFlight.get(), timeout);
+    return load.drain().completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS).thenApply(v -> {
+      if (load.inFlight() > 0) {
+        log.warn("{} requests still in flight after the drain timeout of {}", load.inFlight(), timeout);
       }
       return Done.getInstance();
     });

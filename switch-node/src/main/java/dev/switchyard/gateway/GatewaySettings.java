@@ -13,11 +13,14 @@ public record GatewaySettings(
     int maxInFlight,
     int maxInFlightPerNode,
     Duration requestTimeout,
+    Duration issuerTimeout,
     Duration helloTimeout,
     Duration idleTimeout,
     Duration drainTimeout,
     long maxAmountMinor,
     int ioThreads,
+    int writeBufferLow,
+    int writeBufferHigh,
     Map<String, String> acquirerSecrets) {
 
   public static GatewaySettings create(Config config) {
@@ -42,11 +45,14 @@ public record GatewaySettings(
         g.getInt("max-in-flight"),
         g.getInt("max-in-flight-per-node"),
         g.getDuration("request-timeout"),
+        config.getDuration("switch.payment.issuer-timeout"),
         g.getDuration("hello-timeout"),
         g.getDuration("idle-timeout"),
         g.getDuration("drain-timeout"),
         g.getLong("max-amount-minor"),
         g.getInt("io-threads"),
+        (int) g.getBytes("write-buffer-low").longValue(),
+        (int) g.getBytes("write-buffer-high").longValue(),
         Map.copyOf(secrets));
   }
 

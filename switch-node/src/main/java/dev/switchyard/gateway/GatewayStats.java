@@ -2,11 +2,13 @@ package dev.switchyard.gateway;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchyard.ops.Metrics;
+import dev.switchyard.protocol.v1.AcquirerResponse;
 import dev.switchyard.protocol.v1.ResultCode;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
@@ -18,7 +20,8 @@ import org.apache.pekko.actor.typed.ExtensionId;
 
 /**
  * What this node's gateway has answered since start: counts by operation and result, latency from request in
- * to answer out per operation (HdrHistogram), approval rate and average approved amount of authorizations.
+ * to answer out per operation (HdrHistogram), replays, approval rate and average approved amount of authorizations
+ * per currency.
  * Thread-safe; one per actor system.
  */
 public final class GatewayStats implements Extension {
@@ -31,7 +34,9 @@ public final class GatewayStats implements Extension {
   private final Instant since = Instant.now();
   private final Map<Operation, Map<ResultCode, LongAdder>> results = new EnumMap<>(Operation.class);
   private final Map<Operation, Histogram> latency = new EnumMap<>(Operation.class);
-  private final LongAdder approvedAmountSum = new LongAdder();
+  private final Map<Operation, LongAdder> replays = new EnumMap<>(Operation.class);
+  /** Approved authorizations' count and amount, per currency: amounts of different currencies never add up. */
+  private final Map<String, LongAdder[]> approvedByCurrency = new ConcurrentHashMap<>();
   private final LongAdder approvedCount = new LongAdder();
   private final LongAdder declinedCount = new LongAdder();
 
@@ -39,6 +44,7 @@ public final class GatewayStats implements Extension {
     for (Operation op : Operation.values()) {
       results.put(op, new ConcurrentHashMap<>());
       latency.put(op, new ConcurrentHistogram(HIGHEST_NANOS, 3));
+      replays.put(op, new LongAdder());
     }
   }
 
@@ -57,17 +63,27 @@ public final class GatewayStats implements Extension {
   }
 
   /**
-   * Records one answer here and in the Kamon metrics; {@code approvedAmount} is the authorized amount of an
-   * approved authorization, else 0; {@code acquirer} is empty before a successful hello.
+   * Records one answer here and in the Kamon metrics; {@code acquirer} is empty before a successful hello. A
+   * replayed answer (the recorded answer of an earlier request with the same id) is counted as an answer and a
+   * replay, but not again as an approval or a decline.
    */
-  public void record(Operation op, String acquirer, ResultCode result, long nanos, long approvedAmount) {
-    Metrics.request(op.name().toLowerCase(), acquirer.isEmpty() ? "unauthenticated" : acquirer, result.name(), nanos);
+  public void record(Operation op, String acquirer, AcquirerResponse response, long nanos, boolean replayed) {
+    ResultCode result = response.getResult();
+    GatewayMetrics.request(op.name().toLowerCase(Locale.ROOT), acquirer.isEmpty() ? "unauthenticated" : acquirer,
+        result.name(), nanos);
     results.get(op).computeIfAbsent(result, r -> new LongAdder()).increment();
     latency.get(op).recordValue(Math.min(Math.max(nanos, 1), HIGHEST_NANOS));
+    if (replayed) {
+      replays.get(op).increment();
+      return;
+    }
     if (op == Operation.AUTHORIZE) {
       if (result == ResultCode.APPROVED) {
         approvedCount.increment();
-        approvedAmountSum.add(approvedAmount);
+        LongAdder[] sums = approvedByCurrency.computeIfAbsent(response.getPayment().getCurrency(),
+            c -> new LongAdder[] {new LongAdder(), new LongAdder()});
+        sums[0].increment();
+        sums[1].add(response.getPayment().getAuthorizedMinor());
       } else if (result.getNumber() >= 100 && result.getNumber() < 200) {
         declinedCount.increment();
       }
@@ -88,6 +104,7 @@ public final class GatewayStats implements Extension {
       }
       ObjectNode o = ops.putObject(op.name().toLowerCase());
       o.put("count", h.getTotalCount());
+      o.put("replays", replays.get(op).sum());
       ObjectNode byResult = o.putObject("results");
       results.get(op).forEach((code, n) -> byResult.put(code.name(), n.sum()));
       ObjectNode ms = o.putObject("latencyMs");
@@ -104,7 +121,8 @@ public final class GatewayStats implements Extension {
     auth.put("approved", approved);
     auth.put("declined", declinedCount.sum());
     auth.put("approvalRate", decided == 0 ? 0.0 : (double) approved / decided);
-    auth.put("averageApprovedAmountMinor", approved == 0 ? 0 : approvedAmountSum.sum() / approved);
+    ObjectNode average = auth.putObject("averageApprovedAmountMinor");
+    new TreeMap<>(approvedByCurrency).forEach((currency, sums) -> average.put(currency, sums[1].sum() / sums[0].sum()));
     return root;
   }
 

@@ -2,14 +2,16 @@ package dev.switchyard.mirror;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.switchyard.payment.Money;
+import dev.switchyard.payment.PaymentCommand;
 import dev.switchyard.payment.PaymentEntity;
+import dev.switchyard.payment.Reply;
+import dev.switchyard.payment.ResultCodes;
 import dev.switchyard.payment.PaymentIds;
 import dev.switchyard.persistence.pulsar.PulsarRecord;
 import dev.switchyard.persistence.pulsar.PulsarStreams;
 import dev.switchyard.persistence.pulsar.PulsarStreams.Received;
 import dev.switchyard.protocol.v1.DisputeCommand;
 import dev.switchyard.protocol.v1.DisputeReply;
-import dev.switchyard.protocol.v1.PaymentReply;
 import dev.switchyard.protocol.v1.ResultCode;
 import java.time.Duration;
 import java.util.Map;
@@ -136,15 +138,16 @@ public final class BackOffice {
   }
 
   private CompletionStage<org.apache.pulsar.client.api.MessageId> reply(
-      Producer<byte[]> replies, DisputeCommand command, PaymentReply reply) {
-    DisputeReply answer = DisputeReply.newBuilder()
+      Producer<byte[]> replies, DisputeCommand command, Reply reply) {
+    DisputeReply.Builder answer = DisputeReply.newBuilder()
         .setRequestId(command.getRequestId())
-        .setResult(reply.getResult())
-        .setPayment(reply.getPayment())
-        .setField(reply.getField())
-        .setReason(reply.getReason())
-        .build();
-    return PulsarStreams.send(replies, PulsarRecord.of(command.getPaymentId(), answer.toByteArray(),
+        .setResult(ResultCodes.toWire(reply.outcome()))
+        .setField(reply.field())
+        .setReason(reply.reason());
+    if (reply.payment() != null) {
+      answer.setPayment(reply.payment());
+    }
+    return PulsarStreams.send(replies, PulsarRecord.of(command.getPaymentId(), answer.build().toByteArray(),
         Map.of("request_id", command.getRequestId())));
   }
 
@@ -218,18 +221,18 @@ public final class BackOffice {
     return null;
   }
 
-  static org.apache.pekko.japi.function.Function<ActorRef<PaymentReply>, PaymentEntity.Command> toEntityCommand(DisputeCommand c) {
+  static org.apache.pekko.japi.function.Function<ActorRef<Reply>, PaymentCommand> toEntityCommand(DisputeCommand c) {
     String request = c.getRequestId();
     String dispute = c.getDisputeId();
     return switch (c.getActionCase()) {
-      case OPEN -> r -> new PaymentEntity.OpenDispute(request, dispute, Money.fromProto(c.getOpen().getAmount()),
+      case OPEN -> r -> new PaymentCommand.OpenDispute(request, dispute, Money.fromProto(c.getOpen().getAmount()),
           c.getOpen().getReasonCode(), c.getOpen().getRespondWithinDays(), r);
-      case EVIDENCE -> r -> new PaymentEntity.SubmitDisputeEvidence(request, dispute,
+      case EVIDENCE -> r -> new PaymentCommand.SubmitDisputeEvidence(request, dispute,
           c.getEvidence().getEvidenceRef(), r);
-      case ACCEPT -> r -> new PaymentEntity.AcceptDispute(request, dispute, r);
-      case WON -> r -> new PaymentEntity.DecideDispute(request, dispute, true, r);
-      case LOST -> r -> new PaymentEntity.DecideDispute(request, dispute, false, r);
-      case PRE_ARBITRATION -> r -> new PaymentEntity.PreArbitrate(request, dispute,
+      case ACCEPT -> r -> new PaymentCommand.AcceptDispute(request, dispute, r);
+      case WON -> r -> new PaymentCommand.DecideDispute(request, dispute, true, r);
+      case LOST -> r -> new PaymentCommand.DecideDispute(request, dispute, false, r);
+      case PRE_ARBITRATION -> r -> new PaymentCommand.PreArbitrate(request, dispute,
           c.getPreArbitration().getReasonCode(), c.getPreArbitration().getRespondWithinDays(), r);
       case ACTION_NOT_SET -> throw new IllegalArgumentException("no action");
     };

@@ -17,10 +17,13 @@ import dev.switchyard.payment.IssuerGateway;
 import dev.switchyard.payment.IssuerSimulator;
 import dev.switchyard.payment.PaymentDeadlines;
 import dev.switchyard.payment.PaymentEntity;
+import dev.switchyard.payment.PaymentCommand;
 import dev.switchyard.payment.PaymentSettings;
+import dev.switchyard.payment.Reply;
+import dev.switchyard.ops.KamonPaymentMetrics;
+import dev.switchyard.ops.NodeServices;
 import dev.switchyard.persistence.DatabaseSettings;
 import dev.switchyard.persistence.Databases;
-import dev.switchyard.protocol.v1.PaymentReply;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -86,7 +89,7 @@ public final class SwitchNode implements AutoCloseable {
         db, migrated.targetSchemaVersion, migrated.migrationsExecuted);
     HikariDataSource dataSource = Databases.pool(db, "switch-own");
     PaymentSettings settings = PaymentSettings.create(config);
-    PaymentEntity.Dependencies deps = new PaymentEntity.Dependencies(settings, issuer, clock);
+    PaymentEntity.Dependencies deps = new PaymentEntity.Dependencies(settings, issuer, clock, new KamonPaymentMetrics());
     PaymentDeadlines.Settings deadlines = PaymentDeadlines.Settings.create(config);
     boolean joinSelf = config.getBoolean("switch.cluster.join-self");
     Metrics.start(config);
@@ -158,8 +161,8 @@ public final class SwitchNode implements AutoCloseable {
   }
 
   /** Sends one command to a payment wherever it lives in the cluster, and waits at most {@code timeout}. */
-  public CompletionStage<PaymentReply> ask(
-      String paymentId, Function<ActorRef<PaymentReply>, PaymentEntity.Command> command, Duration timeout) {
+  public CompletionStage<Reply> ask(
+      String paymentId, Function<ActorRef<Reply>, PaymentCommand> command, Duration timeout) {
     return ClusterSharding.get(system).entityRefFor(PaymentEntity.ENTITY_KEY, paymentId).ask(command, timeout);
   }
 

@@ -1,7 +1,7 @@
 package dev.switchyard.ops;
 
 import dev.switchyard.gateway.GatewayServer;
-import dev.switchyard.node.NodeServices;
+import dev.switchyard.ops.NodeServices;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;

@@ -1,6 +1,6 @@
 package dev.switchyard.ops;
 
-import dev.switchyard.node.NodeServices;
+import dev.switchyard.ops.NodeServices;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.concurrent.CompletableFuture;

@@ -19,7 +19,7 @@ import dev.switchyard.mirror.MirrorOffsets;
 import dev.switchyard.mirror.PulsarMirror;
 import dev.switchyard.mirror.QuickwitLink;
 import dev.switchyard.mirror.QuickwitMirror;
-import dev.switchyard.node.NodeServices;
+import dev.switchyard.ops.NodeServices;
 import dev.switchyard.payment.PaymentSettings;
 import dev.switchyard.persistence.TagSlices;
 import java.util.concurrent.CompletableFuture;

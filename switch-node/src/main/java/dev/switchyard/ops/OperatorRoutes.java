@@ -15,13 +15,14 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import dev.switchyard.gateway.GatewayStats;
-import dev.switchyard.node.NodeServices;
+import dev.switchyard.ops.NodeServices;
 import dev.switchyard.payment.PaymentEntity;
+import dev.switchyard.payment.Outcome;
+import dev.switchyard.payment.PaymentCommand;
 import dev.switchyard.payment.PaymentIds;
+import dev.switchyard.payment.Reply;
 import dev.switchyard.persistence.EventTypes;
 import dev.switchyard.protocol.v1.PaymentEvent;
-import dev.switchyard.protocol.v1.PaymentReply;
-import dev.switchyard.protocol.v1.ResultCode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -77,16 +78,16 @@ public final class OperatorRoutes implements ManagementRouteProvider {
       return java.util.concurrent.CompletableFuture.completedFuture(
           error(StatusCodes.BAD_REQUEST, "not a payment id: pay_ followed by 32 lower-case hex digits"));
     }
-    CompletionStage<PaymentReply> reply = ClusterSharding.get(system)
+    CompletionStage<Reply> reply = ClusterSharding.get(system)
         .entityRefFor(PaymentEntity.ENTITY_KEY, id)
-        .ask(r -> new PaymentEntity.Get("", r), timeout);
+        .ask(r -> new PaymentCommand.Get("", r), timeout);
     JdbcReadJournal journal = PersistenceQuery.get(Adapter.toClassic(system))
         .getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
     // Explicit executors: the ask's stage runs every callback asynchronously, and the JDK's default executor is a
     // new thread per callback on a two-core machine.
     Executor ec = system.executionContext();
     return reply.thenComposeAsync(answer -> {
-      if (answer.getResult() == ResultCode.NOT_FOUND) {
+      if (answer.outcome() == Outcome.NOT_FOUND) {
         return java.util.concurrent.CompletableFuture.completedFuture(error(StatusCodes.NOT_FOUND, "no such payment"));
       }
       return journal.currentEventsByPersistenceId(PaymentEntity.ENTITY_KEY.name() + "|" + id, 0, Long.MAX_VALUE)
@@ -96,9 +97,9 @@ public final class OperatorRoutes implements ManagementRouteProvider {
         "the payment did not answer in time; try again"), ec);
   }
 
-  private static ObjectNode paymentJson(PaymentReply answer, List<EventEnvelope> events) {
+  private static ObjectNode paymentJson(Reply answer, List<EventEnvelope> events) {
     ObjectNode root = JSON.createObjectNode();
-    root.set("payment", proto(answer.getPayment()));
+    root.set("payment", proto(answer.payment()));
     ArrayNode timeline = root.putArray("timeline");
     for (EventEnvelope envelope : events) {
       if (envelope.event() instanceof PaymentEvent event) {

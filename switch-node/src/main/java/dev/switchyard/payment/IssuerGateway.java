@@ -1,11 +1,11 @@
 package dev.switchyard.payment;
 
-import dev.switchyard.protocol.v1.ResultCode;
+import dev.switchyard.protocol.v1.ReversalKind;
 import java.util.concurrent.CompletionStage;
 
 /**
- * The link to card issuers. Every call is asynchronous; the payment entity bounds each with its own deadline,
- * and treats a late or missing answer as unknown (IN_DOUBT), never as an approval.
+ * The link to card issuers. Every call is asynchronous; the payment bounds each with its own deadline, and treats
+ * a late or missing answer as unknown (never as an approval).
  */
 public interface IssuerGateway {
 
@@ -16,20 +16,24 @@ public interface IssuerGateway {
   CompletionStage<Decision> increment(String paymentId, Card card, Money amount);
 
   /**
-   * Cancels a hold whose outcome may be unknown. Completes normally once the issuer acknowledged; the switch
-   * retries until it does. Must be safe to call twice for the same payment.
+   * Undoes what the issuer may hold: an in-doubt authorization, an increment that was not applied, or a voided
+   * hold. Completes normally once the issuer acknowledged; the switch retries until it does. Must be safe to call
+   * twice for the same payment and kind.
    */
-  CompletionStage<Void> reverse(String paymentId, Money amount);
+  CompletionStage<Void> reverse(String paymentId, ReversalKind kind, Money amount);
 
-  /** The issuer's answer: approved with an authorization code, or declined with a code in the 100-199 range. */
-  record Decision(boolean approved, String authCode, ResultCode declineCode, String reason) {
+  /** The issuer's answer: approved with an authorization code, or declined with a decline outcome. */
+  record Decision(boolean approved, String authCode, Outcome outcome, String reason) {
 
     public static Decision approve(String authCode) {
-      return new Decision(true, authCode, ResultCode.APPROVED, "");
+      return new Decision(true, authCode, Outcome.APPROVED, "");
     }
 
-    public static Decision decline(ResultCode code, String reason) {
-      return new Decision(false, "", code, reason);
+    public static Decision decline(Outcome outcome, String reason) {
+      if (!outcome.declined()) {
+        throw new IllegalArgumentException("Not a decline: " + outcome);
+      }
+      return new Decision(false, "", outcome, reason);
     }
   }
 }

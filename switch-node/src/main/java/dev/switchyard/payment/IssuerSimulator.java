@@ -1,7 +1,7 @@
 package dev.switchyard.payment;
 
 import com.typesafe.config.Config;
-import dev.switchyard.protocol.v1.ResultCode;
+import dev.switchyard.protocol.v1.ReversalKind;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,14 +29,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class IssuerSimulator implements IssuerGateway {
 
-  private static final Map<Integer, ResultCode> DECLINES =
+  private static final Map<Integer, Outcome> DECLINES =
       Map.of(
-          5, ResultCode.DO_NOT_HONOR,
-          51, ResultCode.INSUFFICIENT_FUNDS,
-          54, ResultCode.EXPIRED_CARD,
-          13, ResultCode.INVALID_AMOUNT,
-          59, ResultCode.SUSPECTED_FRAUD,
-          62, ResultCode.RESTRICTED_CARD);
+          5, Outcome.DO_NOT_HONOR,
+          51, Outcome.INSUFFICIENT_FUNDS,
+          54, Outcome.EXPIRED_CARD,
+          13, Outcome.INVALID_AMOUNT,
+          59, Outcome.SUSPECTED_FRAUD,
+          62, Outcome.RESTRICTED_CARD);
 
   /**
    * One daemon timer thread for every simulator in the JVM. Not CompletableFuture's delayed executor: on a
@@ -80,22 +80,22 @@ public final class IssuerSimulator implements IssuerGateway {
   }
 
   @Override
-  public CompletionStage<Void> reverse(String paymentId, Money amount) {
-    int attempt = reversalAttempts.computeIfAbsent(paymentId, id -> new AtomicInteger()).incrementAndGet();
+  public CompletionStage<Void> reverse(String paymentId, ReversalKind kind, Money amount) {
+    int attempt = reversalAttempts.computeIfAbsent(paymentId + "/" + kind, id -> new AtomicInteger()).incrementAndGet();
     if (attempt <= reversalFailures) {
       return later(() -> {
         throw new IllegalStateException("simulated issuer link failure on reversal attempt " + attempt);
       });
     }
     return later(() -> {
-      reversed.put(paymentId, Boolean.TRUE);
+      reversed.put(paymentId + "/" + kind, Boolean.TRUE);
       return null;
     });
   }
 
-  /** Whether a reversal for this payment was acknowledged; for tests. */
-  public boolean wasReversed(String paymentId) {
-    return reversed.containsKey(paymentId);
+  /** Whether a reversal of this kind for this payment was acknowledged; for tests. */
+  public boolean wasReversed(String paymentId, ReversalKind kind) {
+    return reversed.containsKey(paymentId + "/" + kind);
   }
 
   private CompletionStage<Decision> decide(String paymentId, Money amount) {
@@ -103,7 +103,7 @@ public final class IssuerSimulator implements IssuerGateway {
     if (suffix == neverAnswerSuffix) {
       return new CompletableFuture<>();
     }
-    ResultCode decline = DECLINES.get(suffix);
+    Outcome decline = DECLINES.get(suffix);
     Decision decision =
         decline == null
             ? Decision.approve(authCode(paymentId, amount))

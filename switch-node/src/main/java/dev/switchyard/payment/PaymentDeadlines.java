@@ -15,9 +15,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import javax.sql.DataSource;
@@ -136,13 +138,28 @@ public final class PaymentDeadlines {
           put(id, ISSUER, REMOVED);
           put(id, EXPIRY, e.getAuthorized().getExpiresAtMillis());
         }
-        case DECLINED -> put(id, ISSUER, REMOVED);
+        case DECLINED, INCREMENT_DECLINED -> put(id, ISSUER, REMOVED);
         case IN_DOUBT -> {
           put(id, ISSUER, REMOVED);
           put(id, REVERSAL, e.getInDoubt().getNextRetryAtMillis());
         }
+        case INCREMENT_REQUESTED -> put(id, ISSUER, e.getIncrementRequested().getIssuerDeadlineMillis());
+        case INCREMENTED -> {
+          put(id, ISSUER, REMOVED);
+          put(id, EXPIRY, e.getIncremented().getExpiresAtMillis());
+        }
+        case INCREMENT_WITHDRAWN -> {
+          put(id, ISSUER, REMOVED);
+          put(id, REVERSAL, e.getIncrementWithdrawn().getNextRetryAtMillis());
+        }
+        // Each failed attempt moves the wake-up to the next one: the backoff holds across sweeps and restarts.
+        case REVERSAL_FAILED -> put(id, REVERSAL, e.getReversalFailed().getNextRetryAtMillis());
         case REVERSED -> put(id, REVERSAL, REMOVED);
-        case INCREMENTED -> put(id, EXPIRY, e.getIncremented().getExpiresAtMillis());
+        case VOIDED -> {
+          if (e.getVoided().getNextRetryAtMillis() > 0) {
+            put(id, REVERSAL, e.getVoided().getNextRetryAtMillis());
+          }
+        }
         case DISPUTE_OPENED -> put(id, DISPUTE, e.getDisputeOpened().getRespondByMillis());
         case DISPUTE_REOPENED -> put(id, DISPUTE, e.getDisputeReopened().getRespondByMillis());
         case DISPUTE_EVIDENCE_SUBMITTED, DISPUTE_CLOSED -> put(id, DISPUTE, REMOVED);
@@ -212,24 +229,33 @@ public final class PaymentDeadlines {
     }
   }
 
-  /** Due payments of one slice, oldest deadline first. */
+  /** The kinds of deadline, each swept on its own. */
+  static final List<String> KINDS = List.of(ISSUER, EXPIRY, REVERSAL, DISPUTE);
+
+  /**
+   * Due payments of one slice: up to {@code limit} of each kind, oldest deadline first. Each kind has its own
+   * share, so a backlog of one (reversals while an issuer is down) cannot starve the others (hold expiries,
+   * dispute deadlines) of the same slice.
+   */
   static List<String> due(DataSource dataSource, int slice, long now, int limit) throws SQLException {
-    List<String> ids = new ArrayList<>();
+    Set<String> ids = new LinkedHashSet<>();
     try (Connection c = dataSource.getConnection();
-        PreparedStatement s = c.prepareStatement(
-            "SELECT payment_id, MIN(due_at) AS first_due FROM payment_deadline"
-                + " WHERE slice = ? AND due_at <= ? GROUP BY payment_id ORDER BY first_due")) {
-      s.setInt(1, slice);
-      s.setLong(2, now);
+        PreparedStatement s = c.prepareStatement("SELECT payment_id FROM payment_deadline"
+            + " WHERE slice = ? AND kind = ? AND due_at <= ? ORDER BY due_at")) {
       s.setMaxRows(limit);
-      try (ResultSet rs = s.executeQuery()) {
-        while (rs.next()) {
-          ids.add(rs.getString(1));
+      for (String kind : KINDS) {
+        s.setInt(1, slice);
+        s.setString(2, kind);
+        s.setLong(3, now);
+        try (ResultSet rs = s.executeQuery()) {
+          while (rs.next()) {
+            ids.add(rs.getString(1));
+          }
         }
       }
       c.rollback();
     }
-    return ids;
+    return List.copyOf(ids);
   }
 
   // --- the sweeper ------------------------------------------------------------------------------------
@@ -264,7 +290,7 @@ public final class PaymentDeadlines {
               ctx.getLog().warn("Deadline sweep of slice {} failed: {}", slice, found.failure().getMessage());
             } else {
               found.paymentIds().forEach(id ->
-                  sharding.entityRefFor(PaymentEntity.ENTITY_KEY, id).tell(new PaymentEntity.WakeUp()));
+                  sharding.entityRefFor(PaymentEntity.ENTITY_KEY, id).tell(new PaymentCommand.WakeUp()));
             }
             return Behaviors.same();
           })

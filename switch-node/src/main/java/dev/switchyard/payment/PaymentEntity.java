@@ -1,28 +1,37 @@
 package dev.switchyard.payment;
 
-import dev.switchyard.CborSerializable;
-import dev.switchyard.ops.Metrics;
-import dev.switchyard.protocol.v1.AuthorizationExpired;
-import dev.switchyard.protocol.v1.AuthorizationInDoubt;
-import dev.switchyard.protocol.v1.AuthorizationIncremented;
+import dev.switchyard.payment.Decision.Accept;
+import dev.switchyard.payment.Decision.Refusal;
+import dev.switchyard.payment.PaymentCommand.AcceptDispute;
+import dev.switchyard.payment.PaymentCommand.AcquirerCommand;
+import dev.switchyard.payment.PaymentCommand.Authorize;
+import dev.switchyard.payment.PaymentCommand.Capture;
+import dev.switchyard.payment.PaymentCommand.DecideDispute;
+import dev.switchyard.payment.PaymentCommand.Get;
+import dev.switchyard.payment.PaymentCommand.IncrementAnswered;
+import dev.switchyard.payment.PaymentCommand.IncrementAuthorization;
+import dev.switchyard.payment.PaymentCommand.IssuerAnswered;
+import dev.switchyard.payment.PaymentCommand.IssuerFailed;
+import dev.switchyard.payment.PaymentCommand.OpenDispute;
+import dev.switchyard.payment.PaymentCommand.PreArbitrate;
+import dev.switchyard.payment.PaymentCommand.Refund;
+import dev.switchyard.payment.PaymentCommand.RequestCommand;
+import dev.switchyard.payment.PaymentCommand.ReversalAnswered;
+import dev.switchyard.payment.PaymentCommand.SubmitDisputeEvidence;
+import dev.switchyard.payment.PaymentCommand.VoidAuthorization;
+import dev.switchyard.payment.PaymentCommand.WakeUp;
 import dev.switchyard.protocol.v1.AuthorizationRequested;
-import dev.switchyard.protocol.v1.Authorized;
-import dev.switchyard.protocol.v1.Declined;
-import dev.switchyard.protocol.v1.DisputeClosed;
 import dev.switchyard.protocol.v1.DisputeState;
 import dev.switchyard.protocol.v1.PaymentEvent;
-import dev.switchyard.protocol.v1.PaymentReply;
-import dev.switchyard.protocol.v1.PaymentState;
-import dev.switchyard.protocol.v1.RequestRecord;
+import dev.switchyard.protocol.v1.RequestRefused;
+import dev.switchyard.protocol.v1.ReversalFailed;
 import dev.switchyard.protocol.v1.Reversed;
-import dev.switchyard.protocol.v1.ResultCode;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -39,92 +48,82 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.SnapshotSelectionCriteria;
-import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReply;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandlerWithReplyBuilder;
+import org.apache.pekko.persistence.typed.javadsl.EffectBuilder;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehaviorWithEnforcedReplies;
+import org.apache.pekko.persistence.typed.javadsl.Recovery;
 import org.apache.pekko.persistence.typed.javadsl.ReplyEffect;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * One card payment, the single writer of its own money. Lifecycle: an authorization creates it in AUTHORIZING
- * and asks the issuer; the answer makes it AUTHORIZED or DECLINED, and no answer in time makes it IN_DOUBT, from
- * which the switch reverses it until the issuer acknowledges (VOIDED). From AUTHORIZED: incremental
- * authorization and void while nothing is captured, captures (partial, multiple, final) towards
- * PARTIALLY_CAPTURED and CAPTURED, expiry of the hold. Captured payments take refunds (REFUNDED once all is
- * returned) and disputes: NEEDS_RESPONSE → UNDER_REVIEW → WON | LOST, with pre-arbitration after a win.
+ * One card payment, the single writer of its own money; its phases and their rules are the records of
+ * {@link Payment}. Every command gets exactly one answer. Before any phase sees a request, the payment checks its
+ * owner and its request id: a request id already answered gets that answer again (refusals included, since they
+ * are events too), and with other parameters {@code IDEMPOTENCY_CONFLICT}. Every call to the issuer is preceded by
+ * an event saying it is made, so a restart during the call leaves an outcome the payment resolves by itself; every
+ * reversal it owes the issuer is retried until acknowledged. Deadlines are data in the events; the deadline sweeper
+ * (and, while in memory, a timer) wakes the payment with {@link WakeUp}, and the payment re-checks them.
  *
- * <p>Every command gets exactly one answer; a refused one persists nothing. Each answer is kept per request_id,
- * so a retry with the same parameters gets the original answer and a reuse with other parameters is refused.
- * Deadlines (issuer answer, hold expiry, reversal retry, dispute response) are data in the events; the deadline
- * projection and sweeper wake the payment with {@link WakeUp}, and the payment re-checks them itself.
+ * <ul>
+ *   <li>{@code Authorize}: creates the payment and asks the issuer.
+ *   <li>{@code IncrementAuthorization}: raises the hold while nothing is captured (the issuer decides).
+ *   <li>{@code Capture}, {@code VoidAuthorization}, {@code Refund}: move the payment's money.
+ *   <li>{@code OpenDispute} … {@code PreArbitrate}: the dispute lifecycle, from the back office.
+ *   <li>{@code Get}: reads it; {@code WakeUp}: checks its deadlines.
+ * </ul>
  */
 public final class PaymentEntity
-    extends EventSourcedBehaviorWithEnforcedReplies<PaymentEntity.Command, PaymentEvent, PaymentEntity.State> {
+    extends EventSourcedBehaviorWithEnforcedReplies<PaymentCommand, PaymentEvent, Payment> {
 
-  public static final EntityTypeKey<Command> ENTITY_KEY = EntityTypeKey.create(Command.class, "Payment");
+  public static final EntityTypeKey<PaymentCommand> ENTITY_KEY = EntityTypeKey.create(PaymentCommand.class, "Payment");
 
   /** What every payment needs from its node. */
-  public record Dependencies(PaymentSettings settings, IssuerGateway issuer, Clock clock) {}
+  public record Dependencies(PaymentSettings settings, IssuerGateway issuer, Clock clock, PaymentMetrics metrics) {}
 
   public static void init(ActorSystem<?> system, Dependencies deps) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), deps)));
+    StashOverflow.start(system);
   }
 
-  public static Behavior<Command> create(String paymentId, Dependencies deps) {
+  public static Behavior<PaymentCommand> create(String paymentId, Dependencies deps) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> new PaymentEntity(ctx, timers, paymentId, deps)));
   }
 
-  private static final BackoffSupervisorStrategy RESTART =
-      SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2);
-
-  private static final int REFUSALS_REMEMBERED = 256;
-
-  private final ActorContext<Command> ctx;
-  private final TimerScheduler<Command> timers;
-  private final String paymentId;
-  private final Dependencies deps;
-  // Not persisted: what this incarnation is waiting for. A restart loses it, and recovery handles that.
-  private final List<ActorRef<PaymentReply>> awaitingDecision = new ArrayList<>();
-  private final Map<String, RequestRecord> refusals =
-      new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, RequestRecord> eldest) {
-          return size() > REFUSALS_REMEMBERED;
-        }
-      };
-  private boolean issuerCallInFlight;
-  private boolean reversalInFlight;
-  private int reversalAttempts;
-  private IncrementAuthorization incrementInFlight;
-
   private PaymentEntity(
-      ActorContext<Command> ctx, TimerScheduler<Command> timers, String paymentId, Dependencies deps) {
-    super(
-        PersistenceId.of(ENTITY_KEY.name(), paymentId), RESTART);
+      ActorContext<PaymentCommand> ctx, TimerScheduler<PaymentCommand> timers, String paymentId, Dependencies deps) {
+    super(PersistenceId.of(ENTITY_KEY.name(), paymentId), RESTART);
     this.ctx = ctx;
     this.timers = timers;
     this.paymentId = paymentId;
     this.deps = deps;
   }
 
+  /** Journal failures (writes, recoveries) restart the payment after a pause. */
+  private static final BackoffSupervisorStrategy RESTART =
+      SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2);
+
+  private final ActorContext<PaymentCommand> ctx;
+  private final TimerScheduler<PaymentCommand> timers;
+  private final String paymentId;
+  private final Dependencies deps;
+  // This incarnation's calls in flight, not state: who waits for the authorization's decision, and whether a
+  // reversal is on the wire. A restart loses both, and the durable state says what to do again.
+  private final List<ActorRef<Reply>> awaitingDecision = new ArrayList<>();
+  private boolean reversalInFlight;
+
   @Override
   public RetentionCriteria retentionCriteria() {
     return RetentionCriteria.snapshotEvery(deps.settings().snapshotEvery(), 2);
   }
 
-  /**
-   * Snapshots are written (every switch.persistence.snapshot-every events) but only read when
-   * switch.persistence.load-snapshots is on: a payment rarely has more than a handful of events, and looking
-   * for a snapshot costs every new payment one more query on its first recovery (docs/benchmarks.md).
-   */
+  /** Snapshots are written, but read only when switch.persistence.load-snapshots is on (see its comment). */
   @Override
   public Recovery recovery() {
-    return deps.settings().loadSnapshots()
-        ? Recovery.withSnapshotSelectionCriteria(SnapshotSelectionCriteria.latest())
-        : Recovery.withSnapshotSelectionCriteria(SnapshotSelectionCriteria.none());
+    return Recovery.withSnapshotSelectionCriteria(deps.settings().loadSnapshots()
+        ? SnapshotSelectionCriteria.latest() : SnapshotSelectionCriteria.none());
   }
 
   @Override
@@ -133,546 +132,308 @@ public final class PaymentEntity
   }
 
   @Override
-  public State emptyState() {
-    return new Empty();
-  }
-
-  // --- messages ---------------------------------------------------------------------------------------
-
-  /** Everything a payment accepts. */
-  public sealed interface Command extends CborSerializable {}
-
-  /** A command from outside that carries an idempotency key and wants one answer. */
-  public sealed interface RequestCommand extends Command {
-    String requestId();
-
-    ActorRef<PaymentReply> replyTo();
-
-    /** Digest of the parameters (everything but the request id and the reply address). */
-    long paramsHash();
-  }
-
-  /** A command from an acquirer: it may only touch the acquirer's own payments. */
-  public sealed interface AcquirerCommand extends RequestCommand {
-    String acquirerId();
-  }
-
-  /** Creates the payment and asks the issuer. */
-  public record Authorize(
-      String requestId, String acquirerId, String reference, String merchantId, Money amount, Card card,
-      ActorRef<PaymentReply> replyTo) implements AcquirerCommand {
-    @Override
-    public long paramsHash() {
-      return ParamsHash.of("authorize", acquirerId, reference, merchantId, amount, card.panHash(),
-          card.expiryMonth(), card.expiryYear());
-    }
-  }
-
-  /** Raises the hold while nothing is captured. */
-  public record IncrementAuthorization(
-      String requestId, String acquirerId, Money amount, ActorRef<PaymentReply> replyTo)
-      implements AcquirerCommand {
-    @Override
-    public long paramsHash() {
-      return ParamsHash.of("increment", acquirerId, amount);
-    }
-  }
-
-  /** Captures part or all of what is authorized. */
-  public record Capture(
-      String requestId, String acquirerId, Money amount, boolean finalCapture, ActorRef<PaymentReply> replyTo)
-      implements AcquirerCommand {
-    @Override
-    public long paramsHash() {
-      return ParamsHash.of("capture", acquirerId, amount, finalCapture);
-    }
-  }
-
-  /** Cancels an authorization with nothing captured. */
-  public record VoidAuthorization(String requestId, String acquirerId, ActorRef<PaymentReply> replyTo)
-      implements AcquirerCommand {
-    @Override
-    public long paramsHash() {
-      return ParamsHash.of("void", acquirerId);
-    }
-  }
-
-  /** Returns captured money. */
-  public record Refund(String requestId, String acquirerId, Money amount, ActorRef<PaymentReply> replyTo)
-      implements AcquirerCommand {
-    @Override
-    public long paramsHash() {
-      return ParamsHash.of("refund", acquirerId, amount);
-    }
-  }
-
-  /** Opens a chargeback (card network, through the back office). */
-  public record OpenDispute(
-      String requestId, String disputeId, Money amount, String reasonCode, int respondWithinDays,
-      ActorRef<PaymentReply> replyTo) implements RequestCommand {
-    @Override
-    public long paramsHash() {
-      return ParamsHash.of("dispute-open", disputeId, amount, reasonCode, respondWithinDays);
-    }
-  }
-
-  /** The merchant answered the dispute with evidence. */
-  public record SubmitDisputeEvidence(
-      String requestId, String disputeId, String evidenceRef, ActorRef<PaymentReply> replyTo)
-      implements RequestCommand {
-    @Override
-    public long paramsHash() {
-      return ParamsHash.of("dispute-evidence", disputeId, evidenceRef);
-    }
-  }
-
-  /** The merchant accepts the chargeback. */
-  public record AcceptDispute(String requestId, String disputeId, ActorRef<PaymentReply> replyTo)
-      implements RequestCommand {
-    @Override
-    public long paramsHash() {
-      return ParamsHash.of("dispute-accept", disputeId);
-    }
-  }
-
-  /** The network decided the dispute. */
-  public record DecideDispute(String requestId, String disputeId, boolean won, ActorRef<PaymentReply> replyTo)
-      implements RequestCommand {
-    @Override
-    public long paramsHash() {
-      return ParamsHash.of("dispute-decide", disputeId, won);
-    }
-  }
-
-  /** Pre-arbitration / second chargeback after a won dispute. */
-  public record PreArbitrate(
-      String requestId, String disputeId, String reasonCode, int respondWithinDays,
-      ActorRef<PaymentReply> replyTo) implements RequestCommand {
-    @Override
-    public long paramsHash() {
-      return ParamsHash.of("dispute-prearb", disputeId, reasonCode, respondWithinDays);
-    }
-  }
-
-  /** Reads the payment; an empty acquirer id means an operator, who may read any payment. */
-  public record Get(String acquirerId, ActorRef<PaymentReply> replyTo) implements Command {}
-
-  /** From the deadline sweeper: re-check every deadline against the payment's own state. Needs no answer. */
-  public record WakeUp() implements Command {}
-
-  private record IssuerAnswered(IssuerGateway.Decision decision) implements Command {}
-
-  private record IssuerFailed(String reason) implements Command {}
-
-  private record IncrementAnswered(IssuerGateway.Decision decision, String failure) implements Command {}
-
-  private record ReversalFinished(boolean acknowledged, String failure) implements Command {}
-
-  private record RetryReversal() implements Command {}
-
-  // --- state ------------------------------------------------------------------------------------------
-
-  /** No payment yet, or a {@link Payment}. */
-  public sealed interface State permits Empty, Payment {
-    State apply(PaymentEvent event);
-  }
-
-  /** Before the first event. */
-  public record Empty() implements State {
-    @Override
-    public State apply(PaymentEvent event) {
-      if (event.getBodyCase() != PaymentEvent.BodyCase.AUTHORIZATION_REQUESTED) {
-        throw new IllegalStateException("A payment must start with an authorization, got " + event.getBodyCase());
-      }
-      return Payment.start(event);
-    }
+  public Payment emptyState() {
+    return new Payment.Empty();
   }
 
   @Override
-  public EventHandler<State, PaymentEvent> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+  public EventHandler<Payment, PaymentEvent> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(Payment::apply);
   }
 
   @Override
-  public SignalHandler<State> signalHandler() {
+  public SignalHandler<Payment> signalHandler() {
     return newSignalHandlerBuilder()
-        .onSignal(PostStop.instance(), state -> Metrics.PAYMENTS_ALIVE.decrement())
-        .onSignal(
-            RecoveryCompleted.instance(),
-            state -> {
-              Metrics.PAYMENTS_ALIVE.increment();
-              // An issuer call or reversal of an earlier incarnation died with it: its outcome is unknown.
-              if (state instanceof Payment p && p.status() == PaymentState.AUTHORIZING) {
-                ctx.getSelf().tell(new IssuerFailed("the node restarted while waiting for the issuer"));
-              } else if (state instanceof Payment p && p.status() == PaymentState.IN_DOUBT) {
-                ctx.getSelf().tell(new RetryReversal());
-              }
-            })
+        .onSignal(PostStop.instance(), state -> deps.metrics().alive(-1))
+        .onSignal(RecoveryCompleted.instance(), this::recovered)
         .build();
+  }
+
+  private void recovered(Payment state) {
+    deps.metrics().alive(1);
+    if (state instanceof Payment.Unreadable u) {
+      deps.metrics().unreadable();
+      ctx.getLog().error("Payment {} cannot be read by this node and refuses every command: {}", paymentId, u.why());
+    } else if (state instanceof Payment.Live live) {
+      PaymentCommand resume = live.resumeAfterRecovery();
+      if (resume != null) {
+        ctx.getSelf().tell(resume);
+      }
+    }
   }
 
   // --- commands ---------------------------------------------------------------------------------------
 
   @Override
-  public CommandHandlerWithReply<Command, PaymentEvent, State> commandHandler() {
-    CommandHandlerWithReplyBuilder<Command, PaymentEvent, State> builder = newCommandHandlerWithReplyBuilder();
-    builder.forStateType(Empty.class).onAnyCommand(this::onEmpty);
-    builder.forStateType(Payment.class).onAnyCommand(this::onPayment);
-    return builder.build();
-  }
-
-  private ReplyEffect<PaymentEvent, State> onEmpty(Empty state, Command command) {
-    if (command instanceof Authorize a) {
-      Refusal invalid = Rules.checkAmount("authorize.amount", a.amount());
-      if (invalid != null) {
-        return refuse(null, a, invalid);
+  public CommandHandlerWithReply<PaymentCommand, PaymentEvent, Payment> commandHandler() {
+    CommandHandlerWithReply<PaymentCommand, PaymentEvent, Payment> byPhase = byPhase();
+    return (state, command) -> {
+      if (state instanceof Payment.Live live && command instanceof RequestCommand request) {
+        ReplyEffect<PaymentEvent, Payment> early = answeredOrBusy(live, request);
+        if (early != null) {
+          return early;
+        }
       }
-      PaymentEvent event =
-          event(state, a, PaymentEvent.newBuilder().setAcquirerId(a.acquirerId()).setAuthorizationRequested(
-              AuthorizationRequested.newBuilder()
-                  .setPaymentId(paymentId)
-                  .setAcquirerId(a.acquirerId())
-                  .setAcquirerReference(a.reference())
-                  .setMerchantId(a.merchantId())
-                  .setAmount(a.amount().toProto())
-                  .setCard(a.card().toProto())
-                  .setIssuerDeadlineMillis(now() + deps.settings().issuerTimeout().toMillis())));
-      awaitingDecision.add(a.replyTo());
-      return persist(event).thenRun(s -> askIssuer((Payment) s, a)).thenNoReply();
-    }
-    if (command instanceof Get g) {
-      return Effect().reply(g.replyTo(), notFound());
-    }
-    if (command instanceof RequestCommand r) {
-      return Effect().reply(r.replyTo(), notFound());
-    }
-    return Effect().none().thenNoReply();
+      return byPhase.apply(state, command);
+    };
   }
 
-  private ReplyEffect<PaymentEvent, State> onPayment(Payment p, Command command) {
-    if (command instanceof Get g) {
-      boolean visible = g.acquirerId().isEmpty() || g.acquirerId().equals(p.acquirerId());
-      return Effect().reply(g.replyTo(), visible ? p.reply(ResultCode.APPROVED) : notFound());
-    }
-    if (command instanceof RequestCommand r) {
-      return onRequest(p, r);
-    }
-    if (command instanceof IssuerAnswered m) {
-      return onIssuerAnswered(p, m.decision());
-    }
-    if (command instanceof IssuerFailed m) {
-      return onIssuerFailed(p, m.reason());
-    }
-    if (command instanceof IncrementAnswered m) {
-      return onIncrementAnswered(p, m);
-    }
-    if (command instanceof ReversalFinished m) {
-      return onReversalFinished(p, m);
-    }
-    if (command instanceof RetryReversal || command instanceof WakeUp) {
-      return onWakeUp(p);
-    }
-    return Effect().none().thenNoReply();
+  /** The first handler that matches the phase and the command wins; the later ones hold for every phase. */
+  private CommandHandlerWithReply<PaymentCommand, PaymentEvent, Payment> byPhase() {
+    CommandHandlerWithReplyBuilder<PaymentCommand, PaymentEvent, Payment> b = newCommandHandlerWithReplyBuilder();
+    b.forStateType(Payment.Empty.class)
+        .onCommand(Authorize.class, this::create)
+        .onCommand(RequestCommand.class, (s, r) -> Effect().reply(r.replyTo(), Reply.notFound()))
+        .onCommand(Get.class, (s, g) -> Effect().reply(g.replyTo(), Reply.notFound()));
+    b.forStateType(Payment.Unreadable.class)
+        .onCommand(RequestCommand.class, (s, r) -> Effect().reply(r.replyTo(), unreadable()))
+        .onCommand(Get.class, (s, g) -> Effect().reply(g.replyTo(), unreadable()));
+    b.forStateType(Authorizing.class)
+        .onCommand(Authorize.class, this::awaitDecision)
+        .onCommand(IssuerAnswered.class, (s, m) -> persist(s, "", 0, s.decided(m.decision(), now(), settings()))
+            .thenRun(this::answerAwaiting).thenNoReply())
+        .onCommand(IssuerFailed.class, (s, m) -> inDoubt(s, m.failure()))
+        .onCommand(WakeUp.class, (s, w) -> s.deadlinePassed(now())
+            ? inDoubt(s, IssuerFailure.DEADLINE_PASSED) : Effect().none().thenNoReply());
+    b.forStateType(Open.class)
+        .onCommand(Capture.class, (s, c) -> decide(s, c, s.capture(c)))
+        .onCommand(VoidAuthorization.class, (s, v) -> decide(s, v, s.voidAuthorization(v, now(), settings())))
+        .onCommand(IncrementAuthorization.class, this::increment)
+        .onCommand(IncrementAnswered.class, this::incrementAnswered);
+    b.forStateType(Funded.class)
+        .onCommand(Refund.class, (s, r) -> decide(s, r, s.refund(r)))
+        .onCommand(OpenDispute.class, (s, o) -> decide(s, o, s.openDispute(o, now(), settings())))
+        .onCommand(SubmitDisputeEvidence.class, (s, e) -> decide(s, e, s.evidence(e)))
+        .onCommand(AcceptDispute.class, (s, a) ->
+            decide(s, a, s.closeDispute(a.disputeId(), DisputeState.LOST, "accepted")))
+        .onCommand(DecideDispute.class, (s, d) -> decide(s, d,
+            s.closeDispute(d.disputeId(), d.won() ? DisputeState.WON : DisputeState.LOST, d.won() ? "won" : "lost")))
+        .onCommand(PreArbitrate.class, (s, p) -> decide(s, p, s.preArbitration(p, now(), settings())));
+    b.forStateType(Closed.class)
+        .onCommand(RequestCommand.class, (s, r) -> decide(s, r, s.refusal()));
+    b.forStateType(Payment.Live.class)
+        .onCommand(Get.class, this::get)
+        .onCommand(Authorize.class, (s, a) -> Effect().reply(a.replyTo(), Reply.of(Outcome.IDEMPOTENCY_CONFLICT,
+            "authorize.acquirer_reference", "this acquirer_reference was already used by another request", s.view())))
+        .onCommand(RequestCommand.class, (s, r) -> decide(s, r, Decision.invalidState(r.operation(), s.status())))
+        .onCommand(WakeUp.class, (s, w) -> wake(s))
+        .onCommand(ReversalAnswered.class, this::reversalAnswered);
+    b.forAnyState().onAnyCommand(() -> Effect().none().thenNoReply());
+    return b.build();
   }
 
-  private ReplyEffect<PaymentEvent, State> onRequest(Payment p, RequestCommand r) {
-    if (r instanceof AcquirerCommand a && !a.acquirerId().equals(p.acquirerId())) {
-      return Effect().reply(r.replyTo(), notFound());
+  /**
+   * Checked before the phase: another acquirer's payment is not found; an answered request id gets its answer
+   * again (or a conflict); while an increment waits for the issuer, requests wait for it in the stash.
+   */
+  private ReplyEffect<PaymentEvent, Payment> answeredOrBusy(Payment.Live p, RequestCommand r) {
+    if (r instanceof AcquirerCommand a && !a.acquirerId().equals(p.origin().acquirerId())) {
+      return Effect().reply(r.replyTo(), Reply.notFound());
     }
-    RequestRecord earlier = p.answered(r.requestId());
-    if (earlier == null) {
-      earlier = refusals.get(r.requestId());
-    }
+    Answers.Answer earlier = p.core().answers().get(r.requestId());
     if (earlier != null) {
-      return earlier.getParamsHash() == r.paramsHash()
-          ? Effect().reply(r.replyTo(), earlier.getReply())
-          : Effect().reply(r.replyTo(), conflict(p, r));
+      return Effect().reply(r.replyTo(), earlier.paramsHash() == r.paramsHash()
+          ? earlier.reply().asReplay()
+          : Reply.of(Outcome.IDEMPOTENCY_CONFLICT, "request_id",
+              "request_id " + r.requestId() + " was already used with different parameters", p.view()));
     }
-    if (r instanceof Authorize a) {
-      return onRepeatedAuthorize(p, a);
-    }
-    if (incrementInFlight != null) {
-      return Effect().stash();
-    }
-    Decision decision = Rules.decide(p, r, now(), deps.settings());
-    if (decision instanceof Refusal refusal) {
-      return refuse(p, r, refusal);
-    }
-    PaymentEvent.Builder body = ((Accepted) decision).event();
-    if (r instanceof IncrementAuthorization inc) {
-      return startIncrement(p, inc);
-    }
-    PaymentEvent event = event(p, r, body);
-    if (r instanceof VoidAuthorization) {
-      return Effect()
-          .persist(event)
-          .thenRun(s -> releaseHold((Payment) s))
-          .thenReply(r.replyTo(), s -> answerTo(s, r));
-    }
-    return persist(event).thenReply(r.replyTo(), s -> answerTo(s, r));
+    return p instanceof Open open && open.pending() != null ? Effect().stash() : null;
   }
 
-  private ReplyEffect<PaymentEvent, State> onRepeatedAuthorize(Payment p, Authorize a) {
-    if (!a.requestId().equals(p.creatingRequestId())) {
-      return refuse(p, a, new Refusal(ResultCode.IDEMPOTENCY_CONFLICT, "authorize.acquirer_reference",
-          "this acquirer_reference was already used by another request"));
+  /** Persists the event of an allowed command and answers with the payment after it; records a refusal. */
+  private ReplyEffect<PaymentEvent, Payment> decide(Payment.Live s, RequestCommand r, Decision d) {
+    if (d instanceof Refusal refusal) {
+      return refuse(s, r, refusal);
     }
-    if (a.paramsHash() != p.creatingParamsHash()) {
-      return Effect().reply(a.replyTo(), conflict(p, a));
+    return persist(s, r.requestId(), r.paramsHash(), ((Accept) d).event())
+        .thenRun(after -> sendOwed(after, false))
+        .thenReply(r.replyTo(), after -> answerOf(after, r.requestId()));
+  }
+
+  /**
+   * A refusal is recorded as an event that moves nothing, so a retry gets the same answer after passivation,
+   * restart or failover; beyond switch.payment.max-recorded-refusals it is only answered.
+   */
+  private ReplyEffect<PaymentEvent, Payment> refuse(Payment.Live s, RequestCommand r, Refusal refusal) {
+    if (s.core().answers().refusals() >= settings().maxRecordedRefusals()) {
+      return Effect().reply(r.replyTo(), Reply.of(refusal.outcome(), refusal.field(), refusal.reason(), s.view()));
     }
-    // Same request, decision pending: answer when the issuer does.
+    PaymentEvent.Builder body = PaymentEvent.newBuilder().setRequestRefused(RequestRefused.newBuilder()
+        .setResult(ResultCodes.toWire(refusal.outcome())).setField(refusal.field()).setReason(refusal.reason()));
+    return persist(s, r.requestId(), r.paramsHash(), body).thenReply(r.replyTo(), after -> answerOf(after, r.requestId()));
+  }
+
+  private ReplyEffect<PaymentEvent, Payment> get(Payment.Live s, Get g) {
+    boolean visible = g.acquirerId().isEmpty() || g.acquirerId().equals(s.origin().acquirerId());
+    return Effect().reply(g.replyTo(), visible ? Reply.approved(s.view()) : Reply.notFound());
+  }
+
+  // --- the authorization ------------------------------------------------------------------------------
+
+  private ReplyEffect<PaymentEvent, Payment> create(Payment.Empty s, Authorize a) {
+    Refusal invalid = Decision.positive("authorize.amount", a.amount());
+    if (invalid != null) {
+      return Effect().reply(a.replyTo(), Reply.of(invalid.outcome(), invalid.field(), invalid.reason(), null));
+    }
+    PaymentEvent.Builder body = PaymentEvent.newBuilder().setAuthorizationRequested(AuthorizationRequested.newBuilder()
+        .setPaymentId(paymentId)
+        .setAcquirerId(a.acquirerId())
+        .setAcquirerReference(a.reference())
+        .setMerchantId(a.merchantId())
+        .setAmount(a.amount().toProto())
+        .setCard(a.card().toProto())
+        .setIssuerDeadlineMillis(now() + settings().issuerTimeout().toMillis()));
+    awaitingDecision.add(a.replyTo());
+    return persist(s, a.requestId(), a.paramsHash(), body)
+        .thenRun(after -> askIssuer((Authorizing) after, a))
+        .thenNoReply();
+  }
+
+  /** The same authorization again while the issuer decides: answered with the decision. */
+  private ReplyEffect<PaymentEvent, Payment> awaitDecision(Authorizing s, Authorize a) {
+    if (!a.requestId().equals(s.origin().requestId()) || a.paramsHash() != s.origin().paramsHash()) {
+      return Effect().reply(a.replyTo(), Reply.of(Outcome.IDEMPOTENCY_CONFLICT, "authorize.acquirer_reference",
+          "this acquirer_reference was already used by another request", s.view()));
+    }
     awaitingDecision.add(a.replyTo());
     return Effect().none().thenNoReply();
   }
 
-  // --- the issuer -------------------------------------------------------------------------------------
-
-  private void askIssuer(Payment p, Authorize a) {
-    issuerCallInFlight = true;
-    long budget = Math.max(1, p.issuerDeadlineMillis() - now());
-    ctx.pipeToSelf(
-        deps.issuer().authorize(paymentId, a.card(), a.merchantId(), a.amount())
-            .toCompletableFuture()
-            .orTimeout(budget, TimeUnit.MILLISECONDS),
-        (decision, failure) -> failure == null ? new IssuerAnswered(decision) : new IssuerFailed(describe(failure)));
+  private void askIssuer(Authorizing s, Authorize a) {
+    long budget = Math.max(1, s.issuerDeadlineMillis() - now());
+    ctx.pipeToSelf(bounded(deps.issuer().authorize(paymentId, a.card(), a.merchantId(), a.amount()), budget),
+        (decision, failure) -> failure == null ? new IssuerAnswered(decision) : new IssuerFailed(failure(failure)));
   }
 
-  private ReplyEffect<PaymentEvent, State> onIssuerAnswered(Payment p, IssuerGateway.Decision d) {
-    issuerCallInFlight = false;
-    if (p.status() != PaymentState.AUTHORIZING) {
-      return Effect().none().thenNoReply();
-    }
-    PaymentEvent.Builder body = d.approved()
-        ? PaymentEvent.newBuilder().setAuthorized(Authorized.newBuilder()
-            .setAuthCode(d.authCode())
-            .setExpiresAtMillis(now() + deps.settings().holdWindow().toMillis()))
-        : PaymentEvent.newBuilder().setDeclined(Declined.newBuilder()
-            .setResult(d.declineCode())
-            .setReason(d.reason()));
-    return persist(event(p, null, body)).thenRun(this::answerAwaiting).thenNoReply();
-  }
-
-  private ReplyEffect<PaymentEvent, State> onIssuerFailed(Payment p, String reason) {
-    issuerCallInFlight = false;
-    if (p.status() != PaymentState.AUTHORIZING) {
-      return Effect().none().thenNoReply();
-    }
-    ctx.getLog().warn("Payment {} is in doubt: {}", paymentId, reason);
-    PaymentEvent.Builder body = PaymentEvent.newBuilder().setInDoubt(AuthorizationInDoubt.newBuilder()
-        .setReason(reason)
-        .setNextRetryAtMillis(now() + deps.settings().reversalRetryMin().toMillis()));
-    return Effect()
-        .persist(event(p, null, body))
+  private ReplyEffect<PaymentEvent, Payment> inDoubt(Authorizing s, IssuerFailure failure) {
+    ctx.getLog().warn("Payment {} is in doubt: {}", paymentId, failure.reason());
+    return persist(s, "", 0, s.inDoubt(failure, now(), settings()))
         .thenRun(this::answerAwaiting)
-        .thenRun(s -> sendReversal((Payment) s))
+        .thenRun(after -> sendOwed(after, false))
         .thenNoReply();
   }
 
-  private void answerAwaiting(State state) {
-    Payment p = (Payment) state;
-    PaymentReply reply = p.answered(p.creatingRequestId()).getReply();
+  private void answerAwaiting(Payment after) {
+    Reply reply = answerOf(after, ((Payment.Live) after).origin().requestId());
     awaitingDecision.forEach(ref -> ref.tell(reply));
     awaitingDecision.clear();
   }
 
-  private ReplyEffect<PaymentEvent, State> startIncrement(Payment p, IncrementAuthorization inc) {
-    incrementInFlight = inc;
-    Card card = new Card(p.card().getBin(), p.card().getLast4(), p.card().getPanHash(),
-        p.card().getExpiryMonth(), p.card().getExpiryYear());
-    ctx.pipeToSelf(
-        deps.issuer().increment(paymentId, card, inc.amount())
-            .toCompletableFuture()
-            .orTimeout(deps.settings().issuerTimeout().toMillis(), TimeUnit.MILLISECONDS),
-        (decision, failure) -> new IncrementAnswered(decision, failure == null ? null : describe(failure)));
-    return Effect().none().thenNoReply();
+  // --- increments -------------------------------------------------------------------------------------
+
+  private ReplyEffect<PaymentEvent, Payment> increment(Open s, IncrementAuthorization i) {
+    Decision d = s.increment(i, now(), settings());
+    if (d instanceof Refusal refusal) {
+      return refuse(s, i, refusal);
+    }
+    return persist(s, i.requestId(), i.paramsHash(), ((Accept) d).event())
+        .thenRun(after -> ctx.pipeToSelf(
+            bounded(deps.issuer().increment(paymentId, s.origin().cardData(), i.amount()),
+                settings().issuerTimeout().toMillis()),
+            (decision, failure) -> new IncrementAnswered(i.requestId(), decision,
+                failure == null ? null : failure(failure), i.replyTo())))
+        .thenNoReply();
   }
 
-  private ReplyEffect<PaymentEvent, State> onIncrementAnswered(Payment p, IncrementAnswered m) {
-    IncrementAuthorization inc = incrementInFlight;
-    incrementInFlight = null;
-    if (inc == null) {
+  private ReplyEffect<PaymentEvent, Payment> incrementAnswered(Open s, IncrementAnswered m) {
+    PendingIncrement pending = s.pending();
+    if (pending == null || !pending.requestId().equals(m.requestId())) {
       return Effect().none().thenNoReply();
     }
-    if (m.failure() != null) {
-      // The issuer may have raised the hold: release the increment, then tell the acquirer it is unknown.
-      deps.issuer().reverse(paymentId, inc.amount()).whenComplete((ok, failure) -> {
-        if (failure != null) {
-          ctx.getSystem().log().warn("Reversal of increment on {} failed: {}", paymentId, describe(failure));
-        }
-      });
-      return refuseAndUnstash(p, inc, new Refusal(ResultCode.ISSUER_UNAVAILABLE, "", m.failure()));
-    }
-    if (!m.decision().approved()) {
-      return refuseAndUnstash(p, inc, new Refusal(m.decision().declineCode(), "", m.decision().reason()));
-    }
-    PaymentEvent.Builder body = PaymentEvent.newBuilder().setIncremented(AuthorizationIncremented.newBuilder()
-        .setAmount(inc.amount().toProto())
-        .setAuthCode(m.decision().authCode())
-        .setExpiresAtMillis(Math.max(p.expiresAtMillis(), now() + deps.settings().holdWindow().toMillis())));
-    return Effect()
-        .persist(event(p, inc, body))
-        .thenReply(inc.replyTo(), s -> answerTo(s, inc))
+    EffectBuilder<PaymentEvent, Payment> effect = persist(s, pending.requestId(), pending.paramsHash(),
+        s.incrementDecided(m.decision(), m.failure(), now(), settings()))
+        .thenRun(after -> sendOwed(after, false));
+    return (m.replyTo() == null
+        ? effect.thenNoReply()
+        : effect.thenReply(m.replyTo(), after -> answerOf(after, pending.requestId())))
         .thenUnstashAll();
   }
 
-  private ReplyEffect<PaymentEvent, State> refuseAndUnstash(Payment p, RequestCommand r, Refusal refusal) {
-    PaymentReply reply = remember(p, r, refusal);
-    return Effect().reply(r.replyTo(), reply).thenUnstashAll();
+  // --- deadlines and reversals owed to the issuer -----------------------------------------------------
+
+  private ReplyEffect<PaymentEvent, Payment> wake(Payment.Live s) {
+    PaymentEvent.Builder due = s.due(now());
+    if (due == null) {
+      sendOwed(s, true);
+      return Effect().none().thenNoReply();
+    }
+    return persist(s, "", 0, due).thenRun(after -> sendOwed(after, true)).thenNoReply();
   }
 
-  // --- reversal of an in-doubt authorization ------------------------------------------------------------
-
-  private void sendReversal(Payment p) {
-    if (reversalInFlight || p.status() != PaymentState.IN_DOUBT) {
+  /** Sends the owed reversal, if any and none is on the wire; on a wake-up only once its time has come. */
+  private void sendOwed(Payment state, boolean onlyIfDue) {
+    Owed owed = state instanceof Payment.Live live ? live.owed() : null;
+    if (owed == null || reversalInFlight || onlyIfDue && !owed.dueAt(now())) {
       return;
     }
     reversalInFlight = true;
-    reversalAttempts++;
-    ctx.pipeToSelf(
-        deps.issuer().reverse(paymentId, new Money(p.authorized(), p.currency()))
-            .toCompletableFuture()
-            .orTimeout(deps.settings().issuerTimeout().toMillis(), TimeUnit.MILLISECONDS),
-        (ok, failure) -> new ReversalFinished(failure == null, failure == null ? "" : describe(failure)));
+    Money amount = ((Payment.Live) state).amounts().money(owed.amountMinor());
+    ctx.pipeToSelf(bounded(deps.issuer().reverse(paymentId, owed.kind(), amount), settings().issuerTimeout().toMillis()),
+        (ok, failure) -> {
+          if (failure != null) {
+            failure(failure);
+          }
+          return new ReversalAnswered(owed.kind(), failure == null);
+        });
   }
 
-  private ReplyEffect<PaymentEvent, State> onReversalFinished(Payment p, ReversalFinished m) {
+  private ReplyEffect<PaymentEvent, Payment> reversalAnswered(Payment.Live s, ReversalAnswered m) {
     reversalInFlight = false;
-    if (p.status() != PaymentState.IN_DOUBT) {
+    Owed owed = s.owed();
+    if (owed == null || owed.kind() != m.kind()) {
       return Effect().none().thenNoReply();
     }
-    if (!m.acknowledged()) {
-      long backoff = Math.min(
-          deps.settings().reversalRetryMax().toMillis(),
-          deps.settings().reversalRetryMin().toMillis() << Math.min(reversalAttempts - 1, 20));
-      ctx.getLog().warn("Reversal {} of payment {} failed, retrying in {} ms: {}",
-          reversalAttempts, paymentId, backoff, m.failure());
-      timers.startSingleTimer(new RetryReversal(), Duration.ofMillis(backoff));
-      return Effect().none().thenNoReply();
+    int attempts = owed.attempts() + 1;
+    if (m.acknowledged()) {
+      return persist(s, "", 0, PaymentEvent.newBuilder()
+          .setReversed(Reversed.newBuilder().setAttempts(attempts).setKind(owed.kind()))).thenNoReply();
     }
-    PaymentEvent.Builder body =
-        PaymentEvent.newBuilder().setReversed(Reversed.newBuilder().setAttempts(reversalAttempts));
-    return persist(event(p, null, body)).thenNoReply();
-  }
-
-  private void releaseHold(Payment p) {
-    // Best effort: the void is recorded either way; the issuer's hold also lapses on its own.
-    deps.issuer().reverse(paymentId, new Money(p.authorized(), p.currency())).whenComplete((ok, failure) -> {
-      if (failure != null) {
-        ctx.getSystem().log().warn("Releasing the hold of voided {} failed: {}", paymentId, describe(failure));
-      }
-    });
-  }
-
-  // --- deadlines --------------------------------------------------------------------------------------
-
-  private ReplyEffect<PaymentEvent, State> onWakeUp(Payment p) {
-    long now = now();
-    switch (p.status()) {
-      case AUTHORIZING -> {
-        if (!issuerCallInFlight && now >= p.issuerDeadlineMillis()) {
-          return onIssuerFailed(p, "no issuer answer before the deadline");
-        }
-      }
-      case IN_DOUBT -> sendReversal(p);
-      case AUTHORIZED, PARTIALLY_CAPTURED -> {
-        if (!p.finalCaptured() && p.expiresAtMillis() > 0 && now >= p.expiresAtMillis()) {
-          PaymentEvent.Builder body = PaymentEvent.newBuilder().setExpired(
-              AuthorizationExpired.newBuilder().setReleasedMinor(p.authorized() - p.captured()));
-          return persist(event(p, null, body)).thenNoReply();
-        }
-      }
-      default -> { }
-    }
-    Dispute d = p.dispute();
-    if (d != null && d.state() == DisputeState.NEEDS_RESPONSE && now >= d.respondByMillis()) {
-      PaymentEvent.Builder body = PaymentEvent.newBuilder().setDisputeClosed(DisputeClosed.newBuilder()
-          .setDisputeId(d.id())
-          .setOutcome(DisputeState.LOST)
-          .setReason("response window expired"));
-      return persist(event(p, null, body)).thenNoReply();
-    }
-    return Effect().none().thenNoReply();
+    long pause = Owed.backoffMillis(attempts, settings().reversalRetryMin(), settings().reversalRetryMax());
+    ctx.getLog().warn("Reversal {} ({}) of payment {} failed, next attempt in {} ms", attempts, owed.kind(),
+        paymentId, pause);
+    return persist(s, "", 0, PaymentEvent.newBuilder().setReversalFailed(ReversalFailed.newBuilder()
+            .setKind(owed.kind()).setAttempts(attempts).setNextRetryAtMillis(now() + pause)))
+        .thenRun(after -> timers.startSingleTimer("reversal", new WakeUp(), Duration.ofMillis(pause)))
+        .thenNoReply();
   }
 
   // --- helpers ----------------------------------------------------------------------------------------
 
-  /** The outcome of checking a command against the payment: an event to persist, or a refusal. */
-  sealed interface Decision permits Accepted, Refusal {}
-
-  record Accepted(PaymentEvent.Builder event) implements Decision {}
-
-  record Refusal(ResultCode code, String field, String reason) implements Decision {}
-
-  /** Persists one event, timing the journal's acknowledgement. */
-  private org.apache.pekko.persistence.typed.javadsl.EffectBuilder<PaymentEvent, State> persist(PaymentEvent event) {
+  /** Persists one event, stamped with what every event carries, timing the journal's acknowledgement. */
+  private EffectBuilder<PaymentEvent, Payment> persist(
+      Payment state, String requestId, long paramsHash, PaymentEvent.Builder body) {
+    PaymentEvent event = Stamp.event(state, body, requestId, paramsHash, now());
     long start = System.nanoTime();
-    return Effect().persist(event).thenRun(s -> Metrics.JOURNAL_WRITE.record(System.nanoTime() - start));
+    return Effect().persist(event).thenRun(s -> deps.metrics().journalWrite(System.nanoTime() - start));
   }
 
-  /** Stamps time, acquirer, the causing request and the state after it. */
-  private PaymentEvent event(State state, RequestCommand cause, PaymentEvent.Builder body) {
-    body.setAtMillis(now());
-    if (state instanceof Payment p) {
-      body.setAcquirerId(p.acquirerId()).setMerchantId(p.merchantId())
-          .setCardBin(p.card().getBin()).setCardLast4(p.card().getLast4());
-    } else if (body.hasAuthorizationRequested()) {
-      AuthorizationRequested first = body.getAuthorizationRequested();
-      body.setMerchantId(first.getMerchantId())
-          .setCardBin(first.getCard().getBin()).setCardLast4(first.getCard().getLast4());
+  private static Reply answerOf(Payment after, String requestId) {
+    return ((Payment.Live) after).core().answers().get(requestId).reply();
+  }
+
+  private static Reply unreadable() {
+    return Reply.of(Outcome.UNREADABLE, "payment_id",
+        "this node cannot read the payment's journal (an event of a newer version?); retry later", null);
+  }
+
+  /** Why an issuer call failed, in fixed words; the exception itself only goes to the log. */
+  private IssuerFailure failure(Throwable failure) {
+    IssuerFailure why = IssuerFailure.of(failure);
+    if (why == IssuerFailure.LINK_FAILURE) {
+      ctx.getLog().warn("Issuer call of payment {} failed: {}", paymentId, failure.toString());
     }
-    if (cause != null) {
-      body.setRequestId(cause.requestId()).setParamsHash(cause.paramsHash());
-    }
-    State after = state.apply(body.build());
-    return body.setStateAfter(((Payment) after).status()).build();
+    return why;
   }
 
-  private PaymentReply answerTo(State state, RequestCommand r) {
-    return ((Payment) state).answered(r.requestId()).getReply();
+  private static <T> CompletionStage<T> bounded(CompletionStage<T> call, long millis) {
+    return call.toCompletableFuture().orTimeout(millis, TimeUnit.MILLISECONDS);
   }
 
-  private ReplyEffect<PaymentEvent, State> refuse(Payment p, RequestCommand r, Refusal refusal) {
-    return Effect().reply(r.replyTo(), remember(p, r, refusal));
-  }
-
-  /** Refusals are not persisted; this incarnation remembers them so that a retry gets the same answer. */
-  private PaymentReply remember(Payment p, RequestCommand r, Refusal refusal) {
-    PaymentReply.Builder reply =
-        PaymentReply.newBuilder().setResult(refusal.code()).setField(refusal.field()).setReason(refusal.reason());
-    if (p != null) {
-      reply.setPayment(p.view());
-    }
-    PaymentReply built = reply.build();
-    refusals.put(r.requestId(), RequestRecord.newBuilder()
-        .setRequestId(r.requestId()).setParamsHash(r.paramsHash()).setReply(built).build());
-    return built;
-  }
-
-  private static PaymentReply conflict(Payment p, RequestCommand r) {
-    return PaymentReply.newBuilder()
-        .setResult(ResultCode.IDEMPOTENCY_CONFLICT)
-        .setPayment(p.view())
-        .setField("request_id")
-        .setReason("request_id " + r.requestId() + " was already used with different parameters")
-        .build();
-  }
-
-  private static PaymentReply notFound() {
-    return PaymentReply.newBuilder()
-        .setResult(ResultCode.NOT_FOUND)
-        .setField("payment_id")
-        .setReason("no such payment for this acquirer")
-        .build();
+  private PaymentSettings settings() {
+    return deps.settings();
   }
 
   private long now() {
     return deps.clock().millis();
-  }
-
-  private static String describe(Throwable failure) {
-    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
-    return cause instanceof java.util.concurrent.TimeoutException
-        ? "no issuer answer in time" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
   }
 }

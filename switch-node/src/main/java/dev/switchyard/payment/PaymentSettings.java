@@ -11,6 +11,7 @@ public record PaymentSettings(
     Duration reversalRetryMin,
     Duration reversalRetryMax,
     Duration disputeResponseWindow,
+    int maxRecordedRefusals,
     int snapshotEvery,
     boolean loadSnapshots,
     TagSlices tags) {
@@ -24,6 +25,7 @@ public record PaymentSettings(
         p.getDuration("reversal-retry-min"),
         p.getDuration("reversal-retry-max"),
         p.getDuration("dispute-response-window"),
+        p.getInt("max-recorded-refusals"),
         persistence.getInt("snapshot-every"),
         persistence.getBoolean("load-snapshots"),
         new TagSlices(persistence.getString("tag-prefix"), persistence.getInt("tag-slices")));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.typesafe.config.ConfigFactory;
 import dev.switchyard.node.SwitchNode;
 import dev.switchyard.payment.Money;
+import dev.switchyard.payment.PaymentCommand;
 import dev.switchyard.payment.PaymentEntity;
 import dev.switchyard.protocol.client.SwitchClient;
 import dev.switchyard.protocol.v1.AcquirerRequest;
@@ -15,7 +16,8 @@ import dev.switchyard.protocol.v1.Capture;
 import dev.switchyard.protocol.v1.DisputeState;
 import dev.switchyard.protocol.v1.GetPayment;
 import dev.switchyard.protocol.v1.Hello;
-import dev.switchyard.protocol.v1.PaymentReply;
+import dev.switchyard.protocol.v1.IncrementAuthorization;
+import dev.switchyard.payment.Reply;
 import dev.switchyard.protocol.v1.PaymentState;
 import dev.switchyard.protocol.v1.Refund;
 import dev.switchyard.protocol.v1.ResultCode;
@@ -133,9 +135,9 @@ public class GatewayIT {
       assertThat(call(client, refund(id, 2_000)).getPayment().getRefundedMinor()).isEqualTo(2_000);
       assertThat(call(client, refund(id, 3_000)).getPayment().getRefundedMinor()).isEqualTo(5_000);
       // A dispute arrives through the internal command path (the back office), not from the acquirer.
-      PaymentReply dispute = node.ask(id, r -> new PaymentEntity.OpenDispute("bo-" + UUID.randomUUID(), "CB-1",
+      Reply dispute = node.ask(id, r -> new PaymentCommand.OpenDispute("bo-" + UUID.randomUUID(), "CB-1",
           Money.of(4_000, "EUR"), "10.4", 0, r), Duration.ofSeconds(5)).toCompletableFuture().get();
-      assertThat(dispute.getResult()).isEqualTo(ResultCode.APPROVED);
+      assertThat(dispute.outcome()).isEqualTo(dev.switchyard.payment.Outcome.APPROVED);
       AcquirerResponse after = call(client, get(id));
       assertThat(after.getPayment().getCapturedMinor()).isEqualTo(9_000);
       assertThat(after.getPayment().getDispute().getState()).isEqualTo(DisputeState.NEEDS_RESPONSE);
@@ -302,22 +304,41 @@ public class GatewayIT {
       AcquirerResponse fifth = client.send(authorize("busy-" + UUID.randomUUID(), 1_000)).get(5, TimeUnit.SECONDS);
       assertThat(fifth.getResult()).isEqualTo(ResultCode.OVERLOADED);
       for (CompletableFuture<AcquirerResponse> f : slow) {
-        assertThat(f.get(5, TimeUnit.SECONDS).getResult()).isEqualTo(ResultCode.TIMEOUT);
+        assertThat(f.get(10, TimeUnit.SECONDS).getResult()).isEqualTo(ResultCode.ISSUER_UNAVAILABLE);
       }
+    }
+  }
+
+  /** Hole 7: the gateway waits for the issuer deadline, so a silent issuer gets its documented first answer. */
+  @Test
+  void anIssuerThatNeverAnswersGetsTheDocumentedFirstAnswerNotATimeout() throws Exception {
+    try (SwitchClient client = session()) {
+      // request-timeout is 1 s here, the issuer's deadline 3 s: the answer comes at 3 s, before the gateway gives up.
+      AcquirerResponse first = call(client, authorize("silent-" + UUID.randomUUID(), 2_091));
+      assertThat(first.getResult()).isEqualTo(ResultCode.ISSUER_UNAVAILABLE);
+      assertThat(first.getReason()).isEqualTo("no issuer answer in time");
+      assertThat(first.getPayment().getState()).isEqualTo(PaymentState.IN_DOUBT);
     }
   }
 
   @Test
   void aTimedOutRequestRetriedWithTheSameIdReturnsTheRealOutcome() throws Exception {
     try (SwitchClient client = session()) {
-      AcquirerRequest.Builder request = authorize("late-" + UUID.randomUUID(), 2_091);
-      AcquirerResponse first = call(client, request.clone());
-      assertThat(first.getResult()).isEqualTo(ResultCode.TIMEOUT);
+      String id = call(client, authorize("late-" + UUID.randomUUID(), 5_000)).getPayment().getPaymentId();
+      // An increment the issuer never answers holds the payment for its 3 s deadline; a capture sent meanwhile
+      // waits for it, longer than the gateway's 1 s for a capture.
+      CompletableFuture<AcquirerResponse> increment = client.send(AcquirerRequest.newBuilder()
+          .setRequestId("inc-" + UUID.randomUUID()).setIncrement(IncrementAuthorization.newBuilder()
+              .setPaymentId(id).setAmount(dev.switchyard.protocol.v1.Money.newBuilder()
+                  .setMinorUnits(1_091).setCurrency("EUR"))));
+      AcquirerRequest.Builder capture = capture(id, 5_000, true);
+      assertThat(call(client, capture.clone()).getResult()).isEqualTo(ResultCode.TIMEOUT);
+      assertThat(increment.get(10, TimeUnit.SECONDS).getResult()).isEqualTo(ResultCode.ISSUER_UNAVAILABLE);
       TestProbe<Object> probe = TestProbe.create(node.system());
       probe.awaitAssert(Duration.ofSeconds(15), Duration.ofMillis(300), () -> {
-        AcquirerResponse retry = call(client, request.clone());
-        assertThat(retry.getResult()).isEqualTo(ResultCode.ISSUER_UNAVAILABLE);
-        assertThat(retry.getPayment().getState()).isIn(PaymentState.IN_DOUBT, PaymentState.VOIDED);
+        AcquirerResponse retry = call(client, capture.clone());
+        assertThat(retry.getResult()).isEqualTo(ResultCode.APPROVED);
+        assertThat(retry.getPayment().getState()).isEqualTo(PaymentState.CAPTURED);
         return null;
       });
     }

@@ -33,13 +33,14 @@ class GatewayOverloadIT {
             Map.entry("switch.gateway.port", 0),
             Map.entry("switch.gateway.max-in-flight", 10),
             Map.entry("switch.gateway.max-in-flight-per-node", 3),
-            Map.entry("switch.gateway.request-timeout", "2s")))));
+            Map.entry("switch.gateway.request-timeout", "1s"),
+            Map.entry("switch.payment.issuer-timeout", "2s")))));
         SwitchClient client = SwitchClient.connect("127.0.0.1", node.gateway().address().getPort(),
             Duration.ofSeconds(5))) {
       client.hello("demo", "demo-secret").get(5, TimeUnit.SECONDS);
       List<CompletableFuture<AcquirerResponse>> slow = new ArrayList<>();
       for (int i = 0; i < 3; i++) {
-        // Amounts ending in 91: the simulated issuer never answers; each waits until the request timeout.
+        // Amounts ending in 91: the simulated issuer never answers; each waits until the issuer deadline.
         slow.add(client.send(GatewayIT.authorize("slow-" + UUID.randomUUID(), 1_091)));
       }
       String ref = "shed-" + UUID.randomUUID();
@@ -47,7 +48,7 @@ class GatewayOverloadIT {
       assertThat(shed.getResult()).isEqualTo(ResultCode.OVERLOADED);
       assertThat(shed.getReason()).contains("on this node");
       for (CompletableFuture<AcquirerResponse> f : slow) {
-        assertThat(f.get(10, TimeUnit.SECONDS).getResult()).isEqualTo(ResultCode.TIMEOUT);
+        assertThat(f.get(10, TimeUnit.SECONDS).getResult()).isEqualTo(ResultCode.ISSUER_UNAVAILABLE);
       }
       // Nothing was done for the shed request, and with the slow ones answered the node serves again.
       String id = dev.switchyard.payment.PaymentIds.derive("demo", ref);

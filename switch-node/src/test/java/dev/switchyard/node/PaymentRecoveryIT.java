@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.switchyard.ops.JournalReadiness;
 import dev.switchyard.payment.CardProtector;
 import dev.switchyard.payment.Money;
+import dev.switchyard.payment.Outcome;
+import dev.switchyard.payment.PaymentCommand;
 import dev.switchyard.payment.PaymentEntity;
 import dev.switchyard.payment.PaymentIds;
 import dev.switchyard.persistence.DatabaseSettings;
 import dev.switchyard.persistence.Databases;
-import dev.switchyard.protocol.v1.PaymentReply;
+import dev.switchyard.payment.Reply;
 import dev.switchyard.protocol.v1.PaymentState;
 import dev.switchyard.protocol.v1.ResultCode;
 import java.nio.charset.StandardCharsets;
@@ -68,18 +70,18 @@ class PaymentRecoveryIT {
     return node;
   }
 
-  private static PaymentReply ask(SwitchNode node, String id,
-      org.apache.pekko.japi.function.Function<org.apache.pekko.actor.typed.ActorRef<PaymentReply>,
-          PaymentEntity.Command> command) throws Exception {
+  private static Reply ask(SwitchNode node, String id,
+      org.apache.pekko.japi.function.Function<org.apache.pekko.actor.typed.ActorRef<Reply>,
+          PaymentCommand> command) throws Exception {
     return node.ask(id, command, ASK).toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
   private static String authorize(SwitchNode node, String ref, long amount, String rid) throws Exception {
     CardProtector protector = new CardProtector(node.system().settings().config().getString("switch.card.pan-hash-key"));
     String id = PaymentIds.derive(ACQ, ref);
-    PaymentReply reply = ask(node, id, r -> new PaymentEntity.Authorize(rid, ACQ, ref, "m-1",
+    Reply reply = ask(node, id, r -> new PaymentCommand.Authorize(rid, ACQ, ref, "m-1",
         Money.of(amount, "EUR"), protector.protect(PAN, 12, 2031), r));
-    assertThat(reply.getResult()).isEqualTo(ResultCode.APPROVED);
+    assertThat(reply.outcome()).isEqualTo(Outcome.APPROVED);
     return id;
   }
 
@@ -93,27 +95,27 @@ class PaymentRecoveryIT {
       String id = authorize(first, "order-" + i + "-" + UUID.randomUUID(), 10_000, "auth-" + UUID.randomUUID());
       ids.add(id);
       String rid = i == 0 ? captureRid : "cap-" + UUID.randomUUID();
-      ask(first, id, r -> new PaymentEntity.Capture(rid, ACQ, Money.of(6_000, "EUR"), false, r));
-      ask(first, id, r -> new PaymentEntity.Refund("ref-" + UUID.randomUUID(), ACQ, Money.of(1_000, "EUR"), r));
+      ask(first, id, r -> new PaymentCommand.Capture(rid, ACQ, Money.of(6_000, "EUR"), false, r));
+      ask(first, id, r -> new PaymentCommand.Refund("ref-" + UUID.randomUUID(), ACQ, Money.of(1_000, "EUR"), r));
     }
-    PaymentReply before = ask(first, ids.get(0), r -> new PaymentEntity.Get(ACQ, r));
+    Reply before = ask(first, ids.get(0), r -> new PaymentCommand.Get(ACQ, r));
     first.close();
     nodes.remove(first);
 
     SwitchNode second = start(db, "");
     for (String id : ids) {
-      PaymentReply after = ask(second, id, r -> new PaymentEntity.Get(ACQ, r));
-      assertThat(after.getPayment().getState()).isEqualTo(PaymentState.PARTIALLY_CAPTURED);
-      assertThat(after.getPayment().getCapturedMinor()).isEqualTo(6_000);
-      assertThat(after.getPayment().getRefundedMinor()).isEqualTo(1_000);
+      Reply after = ask(second, id, r -> new PaymentCommand.Get(ACQ, r));
+      assertThat(after.payment().getState()).isEqualTo(PaymentState.PARTIALLY_CAPTURED);
+      assertThat(after.payment().getCapturedMinor()).isEqualTo(6_000);
+      assertThat(after.payment().getRefundedMinor()).isEqualTo(1_000);
     }
-    assertThat(ask(second, ids.get(0), r -> new PaymentEntity.Get(ACQ, r))).isEqualTo(before);
-    PaymentReply replay = ask(second, ids.get(0),
-        r -> new PaymentEntity.Capture(captureRid, ACQ, Money.of(6_000, "EUR"), false, r));
-    assertThat(replay.getResult()).isEqualTo(ResultCode.APPROVED);
-    assertThat(replay.getPayment().getCapturedMinor()).as("the replay answers as it did, before the refund")
+    assertThat(ask(second, ids.get(0), r -> new PaymentCommand.Get(ACQ, r))).isEqualTo(before);
+    Reply replay = ask(second, ids.get(0),
+        r -> new PaymentCommand.Capture(captureRid, ACQ, Money.of(6_000, "EUR"), false, r));
+    assertThat(replay.outcome()).isEqualTo(Outcome.APPROVED);
+    assertThat(replay.payment().getCapturedMinor()).as("the replay answers as it did, before the refund")
         .isEqualTo(6_000);
-    assertThat(replay.getPayment().getRefundedMinor()).isZero();
+    assertThat(replay.payment().getRefundedMinor()).isZero();
   }
 
   @ParameterizedTest
@@ -137,11 +139,11 @@ class PaymentRecoveryIT {
         ids.subList(0, 10));
 
     for (String id : ids.subList(0, 10)) {
-      PaymentReply captured = ask(node, id,
-          r -> new PaymentEntity.Capture("c-" + UUID.randomUUID(), ACQ, Money.of(1_000, "EUR"), false, r));
-      assertThat(captured.getResult()).isEqualTo(ResultCode.APPROVED);
-      assertThat(captured.getPayment().getState()).isEqualTo(PaymentState.CAPTURED);
-      assertThat(captured.getPayment().getAuthorizedMinor()).isEqualTo(1_000);
+      Reply captured = ask(node, id,
+          r -> new PaymentCommand.Capture("c-" + UUID.randomUUID(), ACQ, Money.of(1_000, "EUR"), false, r));
+      assertThat(captured.outcome()).isEqualTo(Outcome.APPROVED);
+      assertThat(captured.payment().getState()).isEqualTo(PaymentState.CAPTURED);
+      assertThat(captured.payment().getAuthorizedMinor()).isEqualTo(1_000);
     }
   }
 
@@ -161,17 +163,17 @@ class PaymentRecoveryIT {
     SwitchNode node = start(db, "");
     for (int round = 0; round < 10; round++) {
       String id = authorize(node, "race-" + UUID.randomUUID(), 100, "a-" + UUID.randomUUID());
-      ask(node, id, r -> new PaymentEntity.Capture("c-" + UUID.randomUUID(), ACQ, Money.of(100, "EUR"), false, r));
-      CompletableFuture<PaymentReply> one = CompletableFuture.supplyAsync(() -> refund60(node, id));
-      CompletableFuture<PaymentReply> two = CompletableFuture.supplyAsync(() -> refund60(node, id));
-      List<ResultCode> results = List.of(one.get().getResult(), two.get().getResult());
-      assertThat(results).containsExactlyInAnyOrder(ResultCode.APPROVED, ResultCode.AMOUNT_EXCEEDS_AVAILABLE);
-      assertThat(ask(node, id, r -> new PaymentEntity.Get(ACQ, r)).getPayment().getRefundedMinor()).isEqualTo(60);
+      ask(node, id, r -> new PaymentCommand.Capture("c-" + UUID.randomUUID(), ACQ, Money.of(100, "EUR"), false, r));
+      CompletableFuture<Reply> one = CompletableFuture.supplyAsync(() -> refund60(node, id));
+      CompletableFuture<Reply> two = CompletableFuture.supplyAsync(() -> refund60(node, id));
+      List<Outcome> results = List.of(one.get().outcome(), two.get().outcome());
+      assertThat(results).containsExactlyInAnyOrder(Outcome.APPROVED, Outcome.AMOUNT_EXCEEDS_AVAILABLE);
+      assertThat(ask(node, id, r -> new PaymentCommand.Get(ACQ, r)).payment().getRefundedMinor()).isEqualTo(60);
     }
   }
 
-  private static PaymentReply refund60(SwitchNode node, String id) {
-    return node.ask(id, r -> new PaymentEntity.Refund("r-" + UUID.randomUUID(), ACQ, Money.of(60, "EUR"), r), ASK)
+  private static Reply refund60(SwitchNode node, String id) {
+    return node.ask(id, r -> new PaymentCommand.Refund("r-" + UUID.randomUUID(), ACQ, Money.of(60, "EUR"), r), ASK)
         .toCompletableFuture().join();
   }
 
@@ -182,7 +184,7 @@ class PaymentRecoveryIT {
     for (int i = 0; i < 3; i++) {
       String id = authorize(node, "pan-" + UUID.randomUUID(), 5_000, "a-" + UUID.randomUUID());
       for (int c = 0; c < 3; c++) {
-        ask(node, id, r -> new PaymentEntity.Capture("c-" + UUID.randomUUID(), ACQ, Money.of(1_000, "EUR"), false, r));
+        ask(node, id, r -> new PaymentCommand.Capture("c-" + UUID.randomUUID(), ACQ, Money.of(1_000, "EUR"), false, r));
       }
     }
     int rows = 0;
@@ -217,8 +219,8 @@ class PaymentRecoveryIT {
     SwitchNode second = start(db, "switch.payment.hold-window = 3s");
     TestProbe<Object> probe = TestProbe.create(second.system());
     probe.awaitAssert(Duration.ofSeconds(30), Duration.ofMillis(250), () -> {
-      PaymentReply now = ask(second, id, r -> new PaymentEntity.Get(ACQ, r));
-      assertThat(now.getPayment().getState()).isEqualTo(PaymentState.EXPIRED);
+      Reply now = ask(second, id, r -> new PaymentCommand.Get(ACQ, r));
+      assertThat(now.payment().getState()).isEqualTo(PaymentState.EXPIRED);
       return null;
     });
   }

@@ -3,11 +3,12 @@ package dev.switchyard.payment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.switchyard.protocol.v1.DisputeState;
+import dev.switchyard.protocol.v1.DisputeView;
 import dev.switchyard.protocol.v1.PaymentEvent;
-import dev.switchyard.protocol.v1.PaymentReply;
 import dev.switchyard.protocol.v1.PaymentState;
-import dev.switchyard.protocol.v1.ResultCode;
+import dev.switchyard.protocol.v1.ReversalKind;
 import java.time.Duration;
+import java.util.List;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+/** One test per business rule of a payment, on the in-memory journal. */
 @ExtendWith(TestKitJUnit5Extension.class)
 class PaymentEntityTest {
 
@@ -31,12 +33,22 @@ class PaymentEntityTest {
     f = new PaymentFixture(testKit.system());
   }
 
-  private static void assertRefused(
-      CommandResultWithReply<?, PaymentEvent, ?, PaymentReply> result, ResultCode code, String field) {
-    assertThat(result.reply().getResult()).isEqualTo(code);
-    assertThat(result.reply().getField()).isEqualTo(field);
-    assertThat(result.reply().getReason()).isNotBlank();
-    assertThat(result.hasNoEvents()).as("a refused command writes nothing").isTrue();
+  /** Refused with this code and field, with a reason; at most a request_refused event, nothing moved. */
+  private void assertRefused(CommandResultWithReply<?, PaymentEvent, ?, Reply> result, Outcome code, String field) {
+    assertThat(result.reply().outcome()).isEqualTo(code);
+    assertThat(result.reply().field()).isEqualTo(field);
+    assertThat(result.reply().reason()).isNotBlank();
+    assertThat(result.events()).as("a refusal moves nothing").allMatch(PaymentEvent::hasRequestRefused);
+  }
+
+  private <T> void eventually(Duration max, org.apache.pekko.japi.function.Creator<T> check) {
+    TestProbe<Object> probe = testKit.createTestProbe();
+    probe.awaitAssert(max, check);
+  }
+
+  private List<PaymentEvent> journal(PaymentFixture fixture) {
+    return fixture.kit.persistenceTestKit().persistedInStorage("Payment|" + fixture.paymentId).stream()
+        .map(PaymentEvent.class::cast).toList();
   }
 
   // --- authorization --------------------------------------------------------------------------------
@@ -44,19 +56,19 @@ class PaymentEntityTest {
   @Test
   void approvedAuthorizationHoldsTheAmount() {
     var result = f.authorize(10_000);
-    assertThat(result.reply().getResult()).isEqualTo(ResultCode.APPROVED);
-    assertThat(result.reply().getPayment().getState()).isEqualTo(PaymentState.AUTHORIZED);
-    assertThat(result.reply().getPayment().getAuthCode()).hasSize(6);
-    assertThat(f.payment().authorized()).isEqualTo(10_000);
-    assertThat(f.payment().expiresAtMillis()).isEqualTo(f.clock.millis() + Duration.ofDays(7).toMillis());
-    assertThat(f.kit.getState()).isInstanceOf(Payment.class);
+    assertThat(result.reply().outcome()).isEqualTo(Outcome.APPROVED);
+    assertThat(result.reply().payment().getState()).isEqualTo(PaymentState.AUTHORIZED);
+    assertThat(result.reply().payment().getAuthCode()).hasSize(6);
+    assertThat(f.amounts().authorized()).isEqualTo(10_000);
+    assertThat(f.view().getExpiresAtMillis()).isEqualTo(f.clock.millis() + Duration.ofDays(7).toMillis());
+    assertThat(f.kit.getState()).isInstanceOf(Open.class);
   }
 
   @Test
   void issuerDeclineEndsInDeclinedWithTheIssuersCode() {
     var result = f.authorize(1_051);
-    assertThat(result.reply().getResult()).isEqualTo(ResultCode.INSUFFICIENT_FUNDS);
-    assertThat(result.reply().getPayment().getState()).isEqualTo(PaymentState.DECLINED);
+    assertThat(result.reply().outcome()).isEqualTo(Outcome.INSUFFICIENT_FUNDS);
+    assertThat(result.reply().payment().getState()).isEqualTo(PaymentState.DECLINED);
   }
 
   @Test
@@ -64,8 +76,9 @@ class PaymentEntityTest {
     String rid = PaymentFixture.rid();
     var first = f.authorize(rid, 1_005, "EUR");
     var retry = f.authorize(rid, 1_005, "EUR");
-    assertThat(retry.reply()).isEqualTo(first.reply());
-    assertThat(retry.reply().getResult()).isEqualTo(ResultCode.DO_NOT_HONOR);
+    assertThat(retry.reply().original()).isEqualTo(first.reply());
+    assertThat(retry.reply().replayed()).isTrue();
+    assertThat(retry.reply().outcome()).isEqualTo(Outcome.DO_NOT_HONOR);
     assertThat(retry.hasNoEvents()).isTrue();
   }
 
@@ -74,11 +87,11 @@ class PaymentEntityTest {
     PaymentFixture slow = new PaymentFixture(testKit.system(),
         new IssuerSimulator(Duration.ZERO, 91, 0), Duration.ofMillis(100));
     var result = slow.authorize(2_091);
-    assertThat(result.reply().getResult()).isEqualTo(ResultCode.ISSUER_UNAVAILABLE);
-    assertThat(result.reply().getPayment().getState()).isNotEqualTo(PaymentState.AUTHORIZED);
-    TestProbe<Object> probe = testKit.createTestProbe();
-    probe.awaitAssert(() -> {
-      assertThat(slow.payment().status()).isEqualTo(PaymentState.VOIDED);
+    assertThat(result.reply().outcome()).isEqualTo(Outcome.ISSUER_UNAVAILABLE);
+    assertThat(result.reply().reason()).isEqualTo("no issuer answer in time");
+    assertThat(result.reply().payment().getState()).isNotEqualTo(PaymentState.AUTHORIZED);
+    eventually(Duration.ofSeconds(3), () -> {
+      assertThat(slow.status()).isEqualTo(PaymentState.VOIDED);
       return null;
     });
   }
@@ -88,28 +101,54 @@ class PaymentEntityTest {
     IssuerSimulator issuer = new IssuerSimulator(Duration.ZERO, 91, 2);
     PaymentFixture slow = new PaymentFixture(testKit.system(), issuer, Duration.ofMillis(100));
     slow.authorize(3_091);
-    TestProbe<Object> probe = testKit.createTestProbe();
-    probe.awaitAssert(Duration.ofSeconds(5), () -> {
-      assertThat(slow.payment().status()).isEqualTo(PaymentState.VOIDED);
+    eventually(Duration.ofSeconds(5), () -> {
+      slow.clock.advance(Duration.ofMillis(50));
+      slow.wakeUp();
+      assertThat(slow.status()).isEqualTo(PaymentState.VOIDED);
       return null;
     });
-    assertThat(issuer.wasReversed(slow.paymentId)).isTrue();
-    var events = slow.kit.getState();
-    assertThat(events).isInstanceOf(Payment.class);
+    assertThat(issuer.wasReversed(slow.paymentId, ReversalKind.REVERSAL_OF_AUTHORIZATION)).isTrue();
+    assertThat(journal(slow)).filteredOn(PaymentEvent::hasReversalFailed).hasSize(2);
+  }
+
+  /** Hole 5: the backoff between attempts holds, whatever wakes the payment in between. */
+  @Test
+  void aFailedReversalIsNotSentAgainBeforeItsBackoffEnds() {
+    ScriptedIssuer issuer = new ScriptedIssuer(Integer.MAX_VALUE);
+    PaymentFixture p = new PaymentFixture(testKit.system(), issuer, Duration.ofSeconds(2));
+    p.authorize(5_000);
+    p.voidIt();
+    eventually(Duration.ofSeconds(3), () -> {
+      assertThat(journal(p)).anyMatch(PaymentEvent::hasReversalFailed);
+      return null;
+    });
+    PaymentEvent failed = journal(p).stream().filter(PaymentEvent::hasReversalFailed).findFirst().orElseThrow();
+    assertThat(failed.getReversalFailed().getNextRetryAtMillis()).isEqualTo(p.clock.millis() + 20);
+    int sent = issuer.reversals.size();
+    p.wakeUp();
+    p.wakeUp();
+    assertThat(issuer.reversals).as("woken before the backoff ends: nothing sent").hasSize(sent);
+    p.clock.advance(Duration.ofMillis(20));
+    p.wakeUp();
+    eventually(Duration.ofSeconds(3), () -> {
+      assertThat(issuer.reversals).hasSize(sent + 1);
+      return null;
+    });
   }
 
   @Test
   void authorizationWithZeroAmountIsRefusedAndCreatesNothing() {
     var result = f.authorize(0);
-    assertRefused(result, ResultCode.INVALID_REQUEST, "authorize.amount.minor_units");
-    assertThat(f.kit.getState()).isInstanceOf(PaymentEntity.Empty.class);
+    assertRefused(result, Outcome.INVALID_REQUEST, "authorize.amount.minor_units");
+    assertThat(result.hasNoEvents()).isTrue();
+    assertThat(f.kit.getState()).isInstanceOf(Payment.Empty.class);
   }
 
   @Test
   void secondAuthorizationWithAnotherRequestIdOnTheSameReferenceIsAConflict() {
     f.authorize(1_000);
     var again = f.authorize(1_000);
-    assertRefused(again, ResultCode.IDEMPOTENCY_CONFLICT, "authorize.acquirer_reference");
+    assertRefused(again, Outcome.IDEMPOTENCY_CONFLICT, "authorize.acquirer_reference");
   }
 
   // --- capture --------------------------------------------------------------------------------------
@@ -118,11 +157,11 @@ class PaymentEntityTest {
   void partialCaptureThenFinalCaptureReleasesTheRest() {
     f.authorize(10_000);
     var partial = f.capture(3_000, false);
-    assertThat(partial.reply().getPayment().getState()).isEqualTo(PaymentState.PARTIALLY_CAPTURED);
+    assertThat(partial.reply().payment().getState()).isEqualTo(PaymentState.PARTIALLY_CAPTURED);
     var fin = f.capture(2_000, true);
-    assertThat(fin.reply().getPayment().getState()).isEqualTo(PaymentState.CAPTURED);
-    assertThat(f.payment().captured()).isEqualTo(5_000);
-    assertRefused(f.capture(1_000, false), ResultCode.INVALID_STATE, "payment_id");
+    assertThat(fin.reply().payment().getState()).isEqualTo(PaymentState.CAPTURED);
+    assertThat(f.amounts().captured()).isEqualTo(5_000);
+    assertRefused(f.capture(1_000, false), Outcome.INVALID_STATE, "payment_id");
   }
 
   @Test
@@ -131,33 +170,59 @@ class PaymentEntityTest {
     f.capture(3_000, false);
     f.capture(3_000, false);
     var last = f.capture(3_000, false);
-    assertThat(last.reply().getPayment().getState()).isEqualTo(PaymentState.CAPTURED);
+    assertThat(last.reply().payment().getState()).isEqualTo(PaymentState.CAPTURED);
   }
 
   @Test
   void captureBeyondAuthorizedIsRefused() {
     f.authorize(5_000);
     f.capture(4_000, false);
-    assertRefused(f.capture(1_001, false), ResultCode.AMOUNT_EXCEEDS_AVAILABLE, "capture.amount");
-    assertThat(f.payment().captured()).isEqualTo(4_000);
+    assertRefused(f.capture(1_001, false), Outcome.AMOUNT_EXCEEDS_AVAILABLE, "capture.amount");
+    assertThat(f.amounts().captured()).isEqualTo(4_000);
   }
 
   @Test
   void captureInAnotherCurrencyIsRefused() {
     f.authorize(5_000);
     assertRefused(f.capture(PaymentFixture.rid(), 1_000, "USD", false),
-        ResultCode.CURRENCY_MISMATCH, "capture.amount.currency");
+        Outcome.CURRENCY_MISMATCH, "capture.amount.currency");
   }
 
   @Test
   void captureOfNegativeAmountIsRefused() {
     f.authorize(5_000);
-    assertRefused(f.capture(-5, false), ResultCode.INVALID_REQUEST, "capture.amount.minor_units");
+    assertRefused(f.capture(-5, false), Outcome.INVALID_REQUEST, "capture.amount.minor_units");
   }
 
   @Test
   void captureBeforeAuthorizationIsNotFound() {
-    assertRefused(f.capture(100, false), ResultCode.NOT_FOUND, "payment_id");
+    assertRefused(f.capture(100, false), Outcome.NOT_FOUND, "payment_id");
+  }
+
+  // --- hole 1: refunds of a partial capture ---------------------------------------------------------
+
+  @Test
+  void refundingAllOfAPartialCaptureLeavesTheRemainderCapturable() {
+    f.authorize(10_000);
+    f.capture(4_000, false);
+    var refund = f.refund(4_000);
+    assertThat(refund.reply().payment().getState()).isEqualTo(PaymentState.PARTIALLY_CAPTURED);
+    var more = f.capture(6_000, false);
+    assertThat(more.reply().outcome()).isEqualTo(Outcome.APPROVED);
+    assertThat(more.reply().payment().getState()).isEqualTo(PaymentState.CAPTURED);
+  }
+
+  @Test
+  void expiryReleasesTheRemainderOfAFullyRefundedPartialCapture() {
+    f.authorize(10_000);
+    f.capture(4_000, false);
+    f.refund(4_000);
+    f.clock.advance(Duration.ofDays(8));
+    var expired = f.wakeUp();
+    assertThat(expired.events()).singleElement()
+        .satisfies(e -> assertThat(e.getExpired().getReleasedMinor()).isEqualTo(6_000));
+    assertThat(f.status()).isEqualTo(PaymentState.REFUNDED);
+    assertThat(f.kit.getState()).isInstanceOf(Settled.class);
   }
 
   // --- void and increment ---------------------------------------------------------------------------
@@ -166,39 +231,129 @@ class PaymentEntityTest {
   void voidBeforeCaptureVoidsThePayment() {
     f.authorize(5_000);
     var result = f.voidIt();
-    assertThat(result.reply().getPayment().getState()).isEqualTo(PaymentState.VOIDED);
-    assertRefused(f.capture(100, false), ResultCode.INVALID_STATE, "payment_id");
+    assertThat(result.reply().payment().getState()).isEqualTo(PaymentState.VOIDED);
+    assertRefused(f.capture(100, false), Outcome.INVALID_STATE, "payment_id");
   }
 
   @Test
   void voidAfterCaptureIsRefused() {
     f.authorize(5_000);
     f.capture(100, false);
-    assertRefused(f.voidIt(), ResultCode.INVALID_STATE, "payment_id");
+    assertRefused(f.voidIt(), Outcome.INVALID_STATE, "payment_id");
+  }
+
+  /** Hole 2: the release of a voided hold is owed to the issuer until it acknowledges. */
+  @Test
+  void aVoidsReleaseIsRetriedUntilTheIssuerAcknowledges() {
+    ScriptedIssuer issuer = new ScriptedIssuer(2);
+    PaymentFixture p = new PaymentFixture(testKit.system(), issuer, Duration.ofSeconds(2));
+    p.authorize(5_000);
+    p.voidIt();
+    eventually(Duration.ofSeconds(5), () -> {
+      p.clock.advance(Duration.ofMillis(100));
+      p.wakeUp();
+      assertThat(p.live().owed()).isNull();
+      return null;
+    });
+    assertThat(issuer.acknowledged()).singleElement().satisfies(call -> {
+      assertThat(call.kind()).isEqualTo(ReversalKind.RELEASE_OF_VOIDED_HOLD);
+      assertThat(call.amountMinor()).isEqualTo(5_000);
+    });
+    assertThat(journal(p)).filteredOn(PaymentEvent::hasReversalFailed).hasSize(2);
+    assertThat(journal(p).get(journal(p).size() - 1).getReversed().getKind())
+        .isEqualTo(ReversalKind.RELEASE_OF_VOIDED_HOLD);
   }
 
   @Test
   void incrementalAuthorizationRaisesTheHold() {
     f.authorize(5_000);
     var result = f.increment(2_500);
-    assertThat(result.reply().getResult()).isEqualTo(ResultCode.APPROVED);
-    assertThat(result.reply().getPayment().getAuthorizedMinor()).isEqualTo(7_500);
-    assertThat(f.capture(7_500, false).reply().getPayment().getState()).isEqualTo(PaymentState.CAPTURED);
+    assertThat(result.reply().outcome()).isEqualTo(Outcome.APPROVED);
+    assertThat(result.reply().payment().getAuthorizedMinor()).isEqualTo(7_500);
+    assertThat(result.events()).extracting(PaymentEvent::getBodyCase)
+        .containsExactly(PaymentEvent.BodyCase.INCREMENT_REQUESTED, PaymentEvent.BodyCase.INCREMENTED);
+    assertThat(f.capture(7_500, false).reply().payment().getState()).isEqualTo(PaymentState.CAPTURED);
   }
 
   @Test
   void incrementDeclinedByTheIssuerLeavesTheHoldAsItWas() {
     f.authorize(5_000);
     var result = f.increment(1_051);
-    assertRefused(result, ResultCode.INSUFFICIENT_FUNDS, "");
-    assertThat(f.payment().authorized()).isEqualTo(5_000);
+    assertThat(result.reply().outcome()).isEqualTo(Outcome.INSUFFICIENT_FUNDS);
+    assertThat(f.amounts().authorized()).isEqualTo(5_000);
   }
 
   @Test
   void incrementAfterCaptureIsRefused() {
     f.authorize(5_000);
     f.capture(100, false);
-    assertRefused(f.increment(1_000), ResultCode.INVALID_STATE, "payment_id");
+    assertRefused(f.increment(1_000), Outcome.INVALID_STATE, "payment_id");
+  }
+
+  /** Hole 2: the increment's intent is durable, so a restart during the call ends in a reversal, not nothing. */
+  @Test
+  void aRestartDuringAnIncrementWithdrawsItAndReversesItAtTheIssuer() {
+    ScriptedIssuer issuer = new ScriptedIssuer(0);
+    PaymentFixture p = new PaymentFixture(testKit.system(), issuer, Duration.ofSeconds(30));
+    p.authorize(5_000);
+    TestProbe<Reply> acquirer = testKit.createTestProbe();
+    p.kit.runCommand(new PaymentCommand.IncrementAuthorization("inc-1", PaymentFixture.ACQUIRER,
+        Money.of(2_000, "EUR"), acquirer.ref()));
+    assertThat(journal(p)).anyMatch(PaymentEvent::hasIncrementRequested);
+    p.kit.restart();
+    eventually(Duration.ofSeconds(3), () -> {
+      assertThat(issuer.acknowledged()).singleElement().satisfies(call -> {
+        assertThat(call.kind()).isEqualTo(ReversalKind.REVERSAL_OF_INCREMENT);
+        assertThat(call.amountMinor()).isEqualTo(2_000);
+      });
+      assertThat(p.live().owed()).isNull();
+      return null;
+    });
+    assertThat(p.amounts().authorized()).isEqualTo(5_000);
+    var retry = p.increment("inc-1", 2_000);
+    assertThat(retry.reply().outcome()).isEqualTo(Outcome.ISSUER_UNAVAILABLE);
+    assertThat(retry.reply().reason()).isEqualTo("the node restarted while waiting for the issuer");
+  }
+
+  /** Hole 2: an approval that arrives after the hold expired is checked again, and does not grow the payment. */
+  @Test
+  void anIncrementApprovedAfterTheHoldExpiredIsReversedNotApplied() {
+    ScriptedIssuer issuer = new ScriptedIssuer(0);
+    PaymentFixture p = new PaymentFixture(testKit.system(), issuer, Duration.ofSeconds(30));
+    p.authorize(5_000);
+    TestProbe<Reply> acquirer = testKit.createTestProbe();
+    p.kit.runCommand(new PaymentCommand.IncrementAuthorization("inc-1", PaymentFixture.ACQUIRER,
+        Money.of(2_000, "EUR"), acquirer.ref()));
+    p.clock.advance(Duration.ofDays(8));
+    p.wakeUp();
+    issuer.increments.remove().complete(IssuerGateway.Decision.approve("777777"));
+    Reply answer = acquirer.receiveMessage(Duration.ofSeconds(3));
+    assertThat(answer.outcome()).isEqualTo(Outcome.INVALID_STATE);
+    assertThat(answer.payment().getAuthorizedMinor()).isEqualTo(5_000);
+    eventually(Duration.ofSeconds(3), () -> {
+      assertThat(issuer.acknowledged()).extracting(ScriptedIssuer.ReversalCall::kind)
+          .containsExactly(ReversalKind.REVERSAL_OF_INCREMENT);
+      return null;
+    });
+    p.wakeUp();
+    assertThat(p.status()).isEqualTo(PaymentState.EXPIRED);
+    assertThat(p.amounts().authorized()).isEqualTo(5_000);
+  }
+
+  @Test
+  void requestsWaitWhileAnIncrementIsWithTheIssuerAndAreServedAfter() {
+    ScriptedIssuer issuer = new ScriptedIssuer(0);
+    PaymentFixture p = new PaymentFixture(testKit.system(), issuer, Duration.ofSeconds(30));
+    p.authorize(5_000);
+    TestProbe<Reply> acquirer = testKit.createTestProbe();
+    p.kit.runCommand(new PaymentCommand.IncrementAuthorization("inc-1", PaymentFixture.ACQUIRER,
+        Money.of(2_000, "EUR"), acquirer.ref()));
+    p.kit.runCommand(new PaymentCommand.Capture("cap-1", PaymentFixture.ACQUIRER, Money.of(7_000, "EUR"), false,
+        acquirer.ref()));
+    acquirer.expectNoMessage(Duration.ofMillis(100));
+    issuer.increments.remove().complete(IssuerGateway.Decision.approve("777777"));
+    assertThat(acquirer.receiveMessage().payment().getAuthorizedMinor()).isEqualTo(7_000);
+    assertThat(acquirer.receiveMessage().payment().getState()).isEqualTo(PaymentState.CAPTURED);
   }
 
   // --- refunds --------------------------------------------------------------------------------------
@@ -206,23 +361,23 @@ class PaymentEntityTest {
   @Test
   void partialRefundsUpToTheCapturedAmountEndInRefunded() {
     f.captured(10_000);
-    assertThat(f.refund(4_000).reply().getPayment().getState()).isEqualTo(PaymentState.CAPTURED);
-    assertThat(f.refund(6_000).reply().getPayment().getState()).isEqualTo(PaymentState.REFUNDED);
-    assertThat(f.payment().refunded()).isEqualTo(10_000);
+    assertThat(f.refund(4_000).reply().payment().getState()).isEqualTo(PaymentState.CAPTURED);
+    assertThat(f.refund(6_000).reply().payment().getState()).isEqualTo(PaymentState.REFUNDED);
+    assertThat(f.amounts().refunded()).isEqualTo(10_000);
   }
 
   @Test
   void refundBeyondCapturedIsRefused() {
     f.captured(10_000);
     f.refund(6_000);
-    assertRefused(f.refund(6_000), ResultCode.AMOUNT_EXCEEDS_AVAILABLE, "refund.amount");
-    assertThat(f.payment().refunded()).isEqualTo(6_000);
+    assertRefused(f.refund(6_000), Outcome.AMOUNT_EXCEEDS_AVAILABLE, "refund.amount");
+    assertThat(f.amounts().refunded()).isEqualTo(6_000);
   }
 
   @Test
   void refundBeforeCaptureIsRefused() {
     f.authorize(10_000);
-    assertRefused(f.refund(100), ResultCode.INVALID_STATE, "payment_id");
+    assertRefused(f.refund(100), Outcome.INVALID_STATE, "payment_id");
   }
 
   // --- expiry ---------------------------------------------------------------------------------------
@@ -230,12 +385,12 @@ class PaymentEntityTest {
   @Test
   void holdWindowElapsingWithNothingCapturedExpiresThePayment() {
     f.authorize(10_000);
-    f.kit.runCommand(new PaymentEntity.WakeUp());
-    assertThat(f.payment().status()).as("not due yet").isEqualTo(PaymentState.AUTHORIZED);
+    f.wakeUp();
+    assertThat(f.status()).as("not due yet").isEqualTo(PaymentState.AUTHORIZED);
     f.clock.advance(Duration.ofDays(7));
-    f.kit.runCommand(new PaymentEntity.WakeUp());
-    assertThat(f.payment().status()).isEqualTo(PaymentState.EXPIRED);
-    assertRefused(f.capture(100, false), ResultCode.INVALID_STATE, "payment_id");
+    f.wakeUp();
+    assertThat(f.status()).isEqualTo(PaymentState.EXPIRED);
+    assertRefused(f.capture(100, false), Outcome.INVALID_STATE, "payment_id");
   }
 
   @Test
@@ -243,19 +398,19 @@ class PaymentEntityTest {
     f.authorize(10_000);
     f.capture(4_000, false);
     f.clock.advance(Duration.ofDays(8));
-    var result = f.kit.runCommand(new PaymentEntity.WakeUp());
+    var result = f.wakeUp();
     assertThat(result.events()).hasSize(1);
     assertThat(result.events().get(0).getExpired().getReleasedMinor()).isEqualTo(6_000);
-    assertThat(f.payment().status()).isEqualTo(PaymentState.CAPTURED);
-    assertRefused(f.capture(100, false), ResultCode.INVALID_STATE, "payment_id");
-    assertThat(f.refund(4_000).reply().getResult()).isEqualTo(ResultCode.APPROVED);
+    assertThat(f.status()).isEqualTo(PaymentState.CAPTURED);
+    assertRefused(f.capture(100, false), Outcome.INVALID_STATE, "payment_id");
+    assertThat(f.refund(4_000).reply().outcome()).isEqualTo(Outcome.APPROVED);
   }
 
   @Test
   void wakeUpOnAFullyCapturedPaymentChangesNothing() {
     f.captured(1_000);
     f.clock.advance(Duration.ofDays(30));
-    assertThat(f.kit.runCommand(new PaymentEntity.WakeUp()).hasNoEvents()).isTrue();
+    assertThat(f.wakeUp().hasNoEvents()).isTrue();
   }
 
   // --- disputes -------------------------------------------------------------------------------------
@@ -264,40 +419,39 @@ class PaymentEntityTest {
   void openedDisputeWithdrawsItsAmountFromWhatCanBeRefunded() {
     f.captured(10_000);
     var opened = f.openDispute("d-1", 7_000);
-    assertThat(opened.reply().getPayment().getDispute().getState()).isEqualTo(DisputeState.NEEDS_RESPONSE);
-    assertRefused(f.refund(3_001), ResultCode.AMOUNT_EXCEEDS_AVAILABLE, "refund.amount");
-    assertThat(f.refund(3_000).reply().getResult()).isEqualTo(ResultCode.APPROVED);
+    assertThat(opened.reply().payment().getDispute().getState()).isEqualTo(DisputeState.NEEDS_RESPONSE);
+    assertRefused(f.refund(3_001), Outcome.AMOUNT_EXCEEDS_AVAILABLE, "refund.amount");
+    assertThat(f.refund(3_000).reply().outcome()).isEqualTo(Outcome.APPROVED);
   }
 
   @Test
   void disputeWonAfterEvidenceReturnsTheFunds() {
     f.captured(10_000);
     f.openDispute("d-1", 10_000);
-    var evidence = f.kit.<PaymentReply>runCommand(r ->
-        new PaymentEntity.SubmitDisputeEvidence(PaymentFixture.rid(), "d-1", "doc-1", r));
-    assertThat(evidence.reply().getPayment().getDispute().getState()).isEqualTo(DisputeState.UNDER_REVIEW);
-    var won = f.kit.<PaymentReply>runCommand(r -> new PaymentEntity.DecideDispute(PaymentFixture.rid(), "d-1", true, r));
-    assertThat(won.reply().getPayment().getDispute().getState()).isEqualTo(DisputeState.WON);
-    assertThat(f.payment().chargedBack()).isZero();
-    assertThat(f.refund(10_000).reply().getResult()).isEqualTo(ResultCode.APPROVED);
+    var evidence = f.run(r -> new PaymentCommand.SubmitDisputeEvidence(PaymentFixture.rid(), "d-1", "doc-1", r));
+    assertThat(evidence.reply().payment().getDispute().getState()).isEqualTo(DisputeState.UNDER_REVIEW);
+    var won = f.decideDispute("d-1", true);
+    assertThat(won.reply().payment().getDispute().getState()).isEqualTo(DisputeState.WON);
+    assertThat(f.amounts().chargedBack()).isZero();
+    assertThat(f.refund(10_000).reply().outcome()).isEqualTo(Outcome.APPROVED);
   }
 
   @Test
   void disputeLostChargesTheAmountBack() {
     f.captured(10_000);
     f.openDispute("d-1", 4_000);
-    f.kit.<PaymentReply>runCommand(r -> new PaymentEntity.DecideDispute(PaymentFixture.rid(), "d-1", false, r));
-    assertThat(f.payment().chargedBack()).isEqualTo(4_000);
-    assertRefused(f.refund(6_001), ResultCode.AMOUNT_EXCEEDS_AVAILABLE, "refund.amount");
+    f.decideDispute("d-1", false);
+    assertThat(f.amounts().chargedBack()).isEqualTo(4_000);
+    assertRefused(f.refund(6_001), Outcome.AMOUNT_EXCEEDS_AVAILABLE, "refund.amount");
   }
 
   @Test
   void acceptingADisputeLosesIt() {
     f.captured(10_000);
     f.openDispute("d-1", 4_000);
-    var accepted = f.kit.<PaymentReply>runCommand(r -> new PaymentEntity.AcceptDispute(PaymentFixture.rid(), "d-1", r));
-    assertThat(accepted.reply().getPayment().getDispute().getState()).isEqualTo(DisputeState.LOST);
-    assertThat(f.payment().chargedBack()).isEqualTo(4_000);
+    var accepted = f.run(r -> new PaymentCommand.AcceptDispute(PaymentFixture.rid(), "d-1", r));
+    assertThat(accepted.reply().payment().getDispute().getState()).isEqualTo(DisputeState.LOST);
+    assertThat(f.amounts().chargedBack()).isEqualTo(4_000);
   }
 
   @Test
@@ -305,59 +459,72 @@ class PaymentEntityTest {
     f.captured(10_000);
     f.openDispute("d-1", 4_000);
     f.clock.advance(Duration.ofDays(31));
-    f.kit.runCommand(new PaymentEntity.WakeUp());
-    assertThat(f.payment().dispute().state()).isEqualTo(DisputeState.LOST);
-    assertThat(f.payment().chargedBack()).isEqualTo(4_000);
+    f.wakeUp();
+    assertThat(f.live().disputes().current().state()).isEqualTo(DisputeState.LOST);
+    assertThat(f.amounts().chargedBack()).isEqualTo(4_000);
   }
 
   @Test
   void preArbitrationAfterAWinReopensTheDispute() {
     f.captured(10_000);
     f.openDispute("d-1", 4_000);
-    f.kit.<PaymentReply>runCommand(r -> new PaymentEntity.DecideDispute(PaymentFixture.rid(), "d-1", true, r));
-    var reopened = f.kit.<PaymentReply>runCommand(r ->
-        new PaymentEntity.PreArbitrate(PaymentFixture.rid(), "d-1", "4837", 0, r));
-    assertThat(reopened.reply().getPayment().getDispute().getState()).isEqualTo(DisputeState.NEEDS_RESPONSE);
-    assertThat(reopened.reply().getPayment().getDispute().getCycle()).isEqualTo(2);
+    f.decideDispute("d-1", true);
+    var reopened = f.run(r -> new PaymentCommand.PreArbitrate(PaymentFixture.rid(), "d-1", "4837", 0, r));
+    assertThat(reopened.reply().payment().getDispute().getState()).isEqualTo(DisputeState.NEEDS_RESPONSE);
+    assertThat(reopened.reply().payment().getDispute().getCycle()).isEqualTo(2);
   }
 
   @Test
   void preArbitrationOfALostDisputeIsRefused() {
     f.captured(10_000);
     f.openDispute("d-1", 4_000);
-    f.kit.<PaymentReply>runCommand(r -> new PaymentEntity.AcceptDispute(PaymentFixture.rid(), "d-1", r));
-    var result = f.kit.<PaymentReply>runCommand(r ->
-        new PaymentEntity.PreArbitrate(PaymentFixture.rid(), "d-1", "4837", 0, r));
-    assertRefused(result, ResultCode.INVALID_STATE, "dispute_id");
+    f.run(r -> new PaymentCommand.AcceptDispute(PaymentFixture.rid(), "d-1", r));
+    var result = f.run(r -> new PaymentCommand.PreArbitrate(PaymentFixture.rid(), "d-1", "4837", 0, r));
+    assertRefused(result, Outcome.INVALID_STATE, "dispute_id");
   }
 
   @Test
   void secondDisputeWhileOneIsOpenIsRefused() {
     f.captured(10_000);
     f.openDispute("d-1", 1_000);
-    assertRefused(f.openDispute("d-2", 1_000), ResultCode.DISPUTE_CONFLICT, "dispute_id");
+    assertRefused(f.openDispute("d-2", 1_000), Outcome.DISPUTE_CONFLICT, "dispute_id");
+  }
+
+  /** Hole 9: a second dispute after the first was decided keeps the first in the payment's history. */
+  @Test
+  void everyDisputeOfAPaymentIsKept() {
+    f.captured(10_000);
+    f.openDispute("d-1", 1_000);
+    f.decideDispute("d-1", false);
+    var second = f.openDispute("d-2", 2_000);
+    assertThat(second.reply().payment().getDisputesList()).extracting(DisputeView::getDisputeId, DisputeView::getState)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("d-1", DisputeState.LOST),
+            org.assertj.core.groups.Tuple.tuple("d-2", DisputeState.NEEDS_RESPONSE));
+    assertThat(second.reply().payment().getDispute().getDisputeId()).isEqualTo("d-2");
+    f.kit.restart();
+    assertThat(f.view().getDisputesCount()).isEqualTo(2);
+    assertRefused(f.openDispute("d-1", 100), Outcome.DISPUTE_CONFLICT, "dispute_id");
   }
 
   @Test
   void disputeBeyondWhatIsCapturedAndNotRefundedIsRefused() {
     f.captured(10_000);
     f.refund(4_000);
-    assertRefused(f.openDispute("d-1", 6_001), ResultCode.AMOUNT_EXCEEDS_AVAILABLE, "open.amount");
+    assertRefused(f.openDispute("d-1", 6_001), Outcome.AMOUNT_EXCEEDS_AVAILABLE, "open.amount");
   }
 
   @Test
   void disputeOnAnUncapturedPaymentIsRefused() {
     f.authorize(10_000);
-    assertRefused(f.openDispute("d-1", 100), ResultCode.INVALID_STATE, "payment_id");
+    assertRefused(f.openDispute("d-1", 100), Outcome.INVALID_STATE, "payment_id");
   }
 
   @Test
   void evidenceForAnUnknownDisputeIsNotFound() {
     f.captured(10_000);
     f.openDispute("d-1", 100);
-    var result = f.kit.<PaymentReply>runCommand(r ->
-        new PaymentEntity.SubmitDisputeEvidence(PaymentFixture.rid(), "d-9", "doc", r));
-    assertRefused(result, ResultCode.NOT_FOUND, "dispute_id");
+    var result = f.run(r -> new PaymentCommand.SubmitDisputeEvidence(PaymentFixture.rid(), "d-9", "doc", r));
+    assertRefused(result, Outcome.NOT_FOUND, "dispute_id");
   }
 
   // --- terminal states, ownership, idempotency ------------------------------------------------------
@@ -365,21 +532,23 @@ class PaymentEntityTest {
   @Test
   void declinedPaymentRefusesEveryOperation() {
     f.authorize(1_005);
-    assertRefused(f.capture(100, false), ResultCode.INVALID_STATE, "payment_id");
-    assertRefused(f.voidIt(), ResultCode.INVALID_STATE, "payment_id");
-    assertRefused(f.refund(100), ResultCode.INVALID_STATE, "payment_id");
-    assertRefused(f.increment(100), ResultCode.INVALID_STATE, "payment_id");
+    assertRefused(f.capture(100, false), Outcome.INVALID_STATE, "payment_id");
+    assertRefused(f.voidIt(), Outcome.INVALID_STATE, "payment_id");
+    assertRefused(f.refund(100), Outcome.INVALID_STATE, "payment_id");
+    assertRefused(f.increment(100), Outcome.INVALID_STATE, "payment_id");
+    assertRefused(f.openDispute("d-1", 100), Outcome.INVALID_STATE, "payment_id");
   }
 
   @Test
   void anotherAcquirerCannotSeeOrTouchThePayment() {
     f.authorize(1_000);
-    var get = f.kit.<PaymentReply>runCommand(r -> new PaymentEntity.Get("acq-2", r));
-    assertThat(get.reply().getResult()).isEqualTo(ResultCode.NOT_FOUND);
-    assertThat(get.reply().hasPayment()).isFalse();
-    var capture = f.kit.<PaymentReply>runCommand(r ->
-        new PaymentEntity.Capture(PaymentFixture.rid(), "acq-2", Money.of(100, "EUR"), false, r));
-    assertRefused(capture, ResultCode.NOT_FOUND, "payment_id");
+    var get = f.run(r -> new PaymentCommand.Get("acq-2", r));
+    assertThat(get.reply().outcome()).isEqualTo(Outcome.NOT_FOUND);
+    assertThat(get.reply().payment()).isNull();
+    var capture = f.run(r ->
+        new PaymentCommand.Capture(PaymentFixture.rid(), "acq-2", Money.of(100, "EUR"), false, r));
+    assertRefused(capture, Outcome.NOT_FOUND, "payment_id");
+    assertThat(capture.hasNoEvents()).as("nothing is written into another acquirer's payment").isTrue();
   }
 
   @Test
@@ -389,19 +558,9 @@ class PaymentEntityTest {
     var first = f.capture(rid, 3_000, "EUR", false);
     f.capture(1_000, false);
     var replay = f.capture(rid, 3_000, "EUR", false);
-    assertThat(replay.reply()).isEqualTo(first.reply());
+    assertThat(replay.reply().original()).isEqualTo(first.reply());
     assertThat(replay.hasNoEvents()).isTrue();
-    assertThat(f.payment().captured()).isEqualTo(4_000);
-  }
-
-  @Test
-  void replayedRefusalReturnsTheSameRefusal() {
-    f.authorize(10_000);
-    String rid = PaymentFixture.rid();
-    var first = f.capture(rid, 20_000, "EUR", false);
-    var replay = f.capture(rid, 20_000, "EUR", false);
-    assertThat(replay.reply()).isEqualTo(first.reply());
-    assertThat(replay.hasNoEvents()).isTrue();
+    assertThat(f.amounts().captured()).isEqualTo(4_000);
   }
 
   @Test
@@ -409,8 +568,8 @@ class PaymentEntityTest {
     f.authorize(10_000);
     String rid = PaymentFixture.rid();
     f.capture(rid, 3_000, "EUR", false);
-    assertRefused(f.capture(rid, 3_001, "EUR", false), ResultCode.IDEMPOTENCY_CONFLICT, "request_id");
-    assertThat(f.payment().captured()).isEqualTo(3_000);
+    assertRefused(f.capture(rid, 3_001, "EUR", false), Outcome.IDEMPOTENCY_CONFLICT, "request_id");
+    assertThat(f.amounts().captured()).isEqualTo(3_000);
   }
 
   @Test
@@ -420,9 +579,51 @@ class PaymentEntityTest {
     var first = f.capture(rid, 2_500, "EUR", false);
     f.refund(1_000);
     f.kit.restart();
-    assertThat(f.payment().captured()).isEqualTo(2_500);
-    assertThat(f.payment().refunded()).isEqualTo(1_000);
+    assertThat(f.amounts().captured()).isEqualTo(2_500);
+    assertThat(f.amounts().refunded()).isEqualTo(1_000);
     var replay = f.capture(rid, 2_500, "EUR", false);
-    assertThat(replay.reply()).isEqualTo(first.reply());
+    assertThat(replay.reply().original()).isEqualTo(first.reply());
+  }
+
+  /** Hole 3, as it was found: a refusal replayed after a restart, when the payment could now do it. */
+  @Test
+  void aRefusalIsAnsweredTheSameAfterARestartEvenWhenThePaymentCouldNowDoIt() {
+    f.authorize(10_000);
+    var refused = f.capture("R", 12_000, "EUR", false);
+    assertThat(refused.reply().outcome()).isEqualTo(Outcome.AMOUNT_EXCEEDS_AVAILABLE);
+    assertThat(refused.events()).singleElement().satisfies(e -> assertThat(e.hasRequestRefused()).isTrue());
+    f.increment(5_000);
+    f.kit.restart();
+    var replay = f.capture("R", 12_000, "EUR", false);
+    assertThat(replay.reply().original()).isEqualTo(refused.reply());
+    assertThat(replay.hasNoEvents()).isTrue();
+    assertThat(f.amounts().captured()).isZero();
+  }
+
+  @Test
+  void refusalsBeyondTheBoundAreAnsweredButNotRecorded() {
+    PaymentSettings two = new PaymentSettings(Duration.ofDays(7), Duration.ofSeconds(2), Duration.ofMillis(20),
+        Duration.ofMillis(200), Duration.ofDays(30), 2, 5, true, PaymentFixture.settings(Duration.ZERO).tags());
+    PaymentFixture p = new PaymentFixture(testKit.system(), new IssuerSimulator(Duration.ZERO, 91, 0), two);
+    p.authorize(1_000);
+    assertThat(p.refund(1).events()).hasSize(1);
+    assertThat(p.refund(2).events()).hasSize(1);
+    var third = p.refund(3);
+    assertThat(third.reply().outcome()).isEqualTo(Outcome.INVALID_STATE);
+    assertThat(third.hasNoEvents()).isTrue();
+    assertThat(p.live().core().answers().refusals()).isEqualTo(2);
+  }
+
+  /** Hole 4: a request id belongs to its payment; the same id on another payment is another request. */
+  @Test
+  void theSameRequestIdOnAnotherPaymentIsAnotherRequest() {
+    PaymentFixture other = new PaymentFixture(testKit.system());
+    f.authorize(5_000);
+    other.authorize(7_000);
+    assertThat(f.capture("shared", 1_000, "EUR", false).reply().outcome()).isEqualTo(Outcome.APPROVED);
+    var there = other.capture("shared", 2_000, "EUR", false);
+    assertThat(there.reply().outcome()).isEqualTo(Outcome.APPROVED);
+    assertThat(there.reply().replayed()).isFalse();
+    assertThat(other.amounts().captured()).isEqualTo(2_000);
   }
 }

@@ -4,7 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.switchyard.persistence.TagSlices;
 import dev.switchyard.protocol.v1.PaymentEvent;
-import dev.switchyard.protocol.v1.PaymentReply;
+import dev.switchyard.protocol.v1.PaymentState;
+import dev.switchyard.protocol.v1.PaymentView;
 import java.time.Duration;
 import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -17,6 +18,7 @@ final class PaymentFixture {
   static final String ACQUIRER = "acq-1";
   static final Card CARD = new Card("411111", "1111", "ab".repeat(32), 12, 2030);
 
+
   static Config config() {
     return EventSourcedBehaviorTestKit.config()
         .withFallback(ConfigFactory.parseResources("serialization.conf"))
@@ -25,17 +27,21 @@ final class PaymentFixture {
 
   static PaymentSettings settings(Duration issuerTimeout) {
     return new PaymentSettings(Duration.ofDays(7), issuerTimeout, Duration.ofMillis(20), Duration.ofMillis(200),
-        Duration.ofDays(30), 5, true, new TagSlices("payment", 8));
+        Duration.ofDays(30), 64, 5, true, new TagSlices("payment", 8));
   }
 
   final TestClock clock = new TestClock();
   final String paymentId;
-  final EventSourcedBehaviorTestKit<PaymentEntity.Command, PaymentEvent, PaymentEntity.State> kit;
+  final EventSourcedBehaviorTestKit<PaymentCommand, PaymentEvent, Payment> kit;
 
-  PaymentFixture(ActorSystem<?> system, IssuerGateway issuer, Duration issuerTimeout) {
+  PaymentFixture(ActorSystem<?> system, IssuerGateway issuer, PaymentSettings settings) {
     this.paymentId = PaymentIds.derive(ACQUIRER, "ref-" + UUID.randomUUID());
     this.kit = EventSourcedBehaviorTestKit.create(system,
-        PaymentEntity.create(paymentId, new PaymentEntity.Dependencies(settings(issuerTimeout), issuer, clock)));
+        PaymentEntity.create(paymentId, new PaymentEntity.Dependencies(settings, issuer, clock, PaymentMetrics.NONE)));
+  }
+
+  PaymentFixture(ActorSystem<?> system, IssuerGateway issuer, Duration issuerTimeout) {
+    this(system, issuer, settings(issuerTimeout));
   }
 
   PaymentFixture(ActorSystem<?> system) {
@@ -46,57 +52,77 @@ final class PaymentFixture {
     return "req-" + UUID.randomUUID();
   }
 
-  CommandResultWithReply<PaymentEntity.Command, PaymentEvent, PaymentEntity.State, PaymentReply> authorize(
-      long amount) {
+  CommandResultWithReply<PaymentCommand, PaymentEvent, Payment, Reply> run(
+      java.util.function.Function<org.apache.pekko.actor.typed.ActorRef<Reply>, PaymentCommand> command) {
+    return kit.runCommand(command::apply);
+  }
+
+  CommandResultWithReply<PaymentCommand, PaymentEvent, Payment, Reply> authorize(long amount) {
     return authorize(rid(), amount, "EUR");
   }
 
-  CommandResultWithReply<PaymentEntity.Command, PaymentEvent, PaymentEntity.State, PaymentReply> authorize(
+  CommandResultWithReply<PaymentCommand, PaymentEvent, Payment, Reply> authorize(
       String requestId, long amount, String currency) {
-    return kit.runCommand(r -> new PaymentEntity.Authorize(requestId, ACQUIRER, "ref", "m-1",
-        Money.of(amount, currency), CARD, r));
+    return run(r -> new PaymentCommand.Authorize(requestId, ACQUIRER, "ref", "m-1", Money.of(amount, currency),
+        CARD, r));
   }
 
-  CommandResultWithReply<PaymentEntity.Command, PaymentEvent, PaymentEntity.State, PaymentReply> capture(
-      long amount, boolean isFinal) {
+  CommandResultWithReply<PaymentCommand, PaymentEvent, Payment, Reply> capture(long amount, boolean isFinal) {
     return capture(rid(), amount, "EUR", isFinal);
   }
 
-  CommandResultWithReply<PaymentEntity.Command, PaymentEvent, PaymentEntity.State, PaymentReply> capture(
+  CommandResultWithReply<PaymentCommand, PaymentEvent, Payment, Reply> capture(
       String requestId, long amount, String currency, boolean isFinal) {
-    return kit.runCommand(r -> new PaymentEntity.Capture(requestId, ACQUIRER, Money.of(amount, currency), isFinal, r));
+    return run(r -> new PaymentCommand.Capture(requestId, ACQUIRER, Money.of(amount, currency), isFinal, r));
   }
 
-  CommandResultWithReply<PaymentEntity.Command, PaymentEvent, PaymentEntity.State, PaymentReply> refund(
-      long amount) {
+  CommandResultWithReply<PaymentCommand, PaymentEvent, Payment, Reply> refund(long amount) {
     return refund(rid(), amount);
   }
 
-  CommandResultWithReply<PaymentEntity.Command, PaymentEvent, PaymentEntity.State, PaymentReply> refund(
-      String requestId, long amount) {
-    return kit.runCommand(r -> new PaymentEntity.Refund(requestId, ACQUIRER, Money.of(amount, "EUR"), r));
+  CommandResultWithReply<PaymentCommand, PaymentEvent, Payment, Reply> refund(String requestId, long amount) {
+    return run(r -> new PaymentCommand.Refund(requestId, ACQUIRER, Money.of(amount, "EUR"), r));
   }
 
-  CommandResultWithReply<PaymentEntity.Command, PaymentEvent, PaymentEntity.State, PaymentReply> voidIt() {
-    return kit.runCommand(r -> new PaymentEntity.VoidAuthorization(rid(), ACQUIRER, r));
+  CommandResultWithReply<PaymentCommand, PaymentEvent, Payment, Reply> voidIt() {
+    return run(r -> new PaymentCommand.VoidAuthorization(rid(), ACQUIRER, r));
   }
 
-  CommandResultWithReply<PaymentEntity.Command, PaymentEvent, PaymentEntity.State, PaymentReply> increment(
-      long amount) {
-    return kit.runCommand(r -> new PaymentEntity.IncrementAuthorization(rid(), ACQUIRER, Money.of(amount, "EUR"), r));
+  CommandResultWithReply<PaymentCommand, PaymentEvent, Payment, Reply> increment(long amount) {
+    return increment(rid(), amount);
   }
 
-  CommandResultWithReply<PaymentEntity.Command, PaymentEvent, PaymentEntity.State, PaymentReply> openDispute(
-      String disputeId, long amount) {
-    return kit.runCommand(r -> new PaymentEntity.OpenDispute(rid(), disputeId, Money.of(amount, "EUR"), "10.4", 0, r));
+  CommandResultWithReply<PaymentCommand, PaymentEvent, Payment, Reply> increment(String requestId, long amount) {
+    return run(r -> new PaymentCommand.IncrementAuthorization(requestId, ACQUIRER, Money.of(amount, "EUR"), r));
   }
 
-  CommandResultWithReply<PaymentEntity.Command, PaymentEvent, PaymentEntity.State, PaymentReply> get() {
-    return kit.runCommand(r -> new PaymentEntity.Get(ACQUIRER, r));
+  CommandResultWithReply<PaymentCommand, PaymentEvent, Payment, Reply> openDispute(String disputeId, long amount) {
+    return run(r -> new PaymentCommand.OpenDispute(rid(), disputeId, Money.of(amount, "EUR"), "10.4", 0, r));
   }
 
-  Payment payment() {
-    return (Payment) kit.getState();
+  CommandResultWithReply<PaymentCommand, PaymentEvent, Payment, Reply> decideDispute(String disputeId, boolean won) {
+    return run(r -> new PaymentCommand.DecideDispute(rid(), disputeId, won, r));
+  }
+
+  EventSourcedBehaviorTestKit.CommandResult<PaymentCommand, PaymentEvent, Payment> wakeUp() {
+    return kit.runCommand(new PaymentCommand.WakeUp());
+  }
+
+  Payment.Live live() {
+    return (Payment.Live) kit.getState();
+  }
+
+  /** The payment as an answer shows it. */
+  PaymentView view() {
+    return live().view();
+  }
+
+  PaymentState status() {
+    return live().status();
+  }
+
+  Amounts amounts() {
+    return live().amounts();
   }
 
   /** Authorizes and captures {@code amount} in full. */

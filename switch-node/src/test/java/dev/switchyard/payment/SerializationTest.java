@@ -20,6 +20,12 @@ import dev.switchyard.protocol.v1.PaymentState;
 import dev.switchyard.protocol.v1.Refunded;
 import dev.switchyard.protocol.v1.ResultCode;
 import dev.switchyard.protocol.v1.Reversed;
+import dev.switchyard.protocol.v1.IncrementDeclined;
+import dev.switchyard.protocol.v1.IncrementRequested;
+import dev.switchyard.protocol.v1.IncrementWithdrawn;
+import dev.switchyard.protocol.v1.RequestRefused;
+import dev.switchyard.protocol.v1.ReversalFailed;
+import dev.switchyard.protocol.v1.ReversalKind;
 import dev.switchyard.protocol.v1.Voided;
 import java.util.EnumSet;
 import java.util.List;
@@ -68,7 +74,17 @@ class SerializationTest {
         base.clone().setDisputeClosed(DisputeClosed.newBuilder().setDisputeId("d").setOutcome(DisputeState.LOST)
             .setReason("lost")).build(),
         base.clone().setDisputeReopened(DisputeReopened.newBuilder().setDisputeId("d").setReasonCode("4837")
-            .setRespondByMillis(2)).build());
+            .setRespondByMillis(2)).build(),
+        base.clone().setIncrementRequested(IncrementRequested.newBuilder().setAmount(money)
+            .setIssuerDeadlineMillis(4)).build(),
+        base.clone().setIncrementDeclined(IncrementDeclined.newBuilder().setResult(ResultCode.INSUFFICIENT_FUNDS)
+            .setReason("no")).build(),
+        base.clone().setIncrementWithdrawn(IncrementWithdrawn.newBuilder().setResult(ResultCode.ISSUER_UNAVAILABLE)
+            .setReason("no issuer answer in time").setAmount(money).setNextRetryAtMillis(6)).build(),
+        base.clone().setReversalFailed(ReversalFailed.newBuilder().setKind(ReversalKind.REVERSAL_OF_INCREMENT)
+            .setAttempts(3).setNextRetryAtMillis(8)).build(),
+        base.clone().setRequestRefused(RequestRefused.newBuilder().setResult(ResultCode.INVALID_STATE)
+            .setField("payment_id").setReason("not now")).build());
   }
 
   @Test
@@ -93,27 +109,54 @@ class SerializationTest {
     }
   }
 
-  @Test
-  void snapshotsOfALivedPaymentRoundTrip() throws Exception {
-    PaymentFixture f = new PaymentFixture(testKit.system());
-    f.captured(10_000);
-    f.refund(1_000);
-    f.openDispute("d-1", 2_000);
-    Payment payment = f.payment();
+  private Object roundTrip(Object value) throws Exception {
     Serialization serialization = SerializationExtension.get(testKit.system());
-    Serializer serializer = serialization.findSerializerFor(payment);
-    assertThat(serializer).isInstanceOf(PaymentStateSerializer.class);
-    byte[] bytes = serialization.serialize(payment).get();
-    Object back = serialization.deserialize(bytes, serializer.identifier(),
-        Serializers.manifestFor(serializer, payment)).get();
-    assertThat(back).isEqualTo(payment);
-    assertThat(((Payment) back).requests()).hasSize(4);
+    Serializer serializer = serialization.findSerializerFor(value);
+    assertThat(serializer).isInstanceOf(PaymentSerializer.class);
+    byte[] bytes = serialization.serialize(value).get();
+    return serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, value)).get();
+  }
+
+  @Test
+  void snapshotsOfEveryPhaseRoundTrip() throws Exception {
+    PaymentFixture settled = new PaymentFixture(testKit.system());
+    settled.captured(10_000);
+    settled.refund(1_000);
+    settled.openDispute("d-1", 2_000);
+    settled.decideDispute("d-1", false);
+    settled.openDispute("d-2", 1_000);
+    settled.capture(5, false);
+    assertThat(roundTrip(settled.kit.getState())).isEqualTo(settled.kit.getState());
+    assertThat(settled.live().core().answers().byRequest()).hasSize(7);
+
+    ScriptedIssuer issuer = new ScriptedIssuer(Integer.MAX_VALUE);
+    PaymentFixture open = new PaymentFixture(testKit.system(), issuer, java.time.Duration.ofSeconds(30));
+    open.authorize(4_000);
+    open.kit.runCommand(new PaymentCommand.IncrementAuthorization("inc", PaymentFixture.ACQUIRER,
+        Money.of(100, "EUR"), testKit.<Reply>createTestProbe().ref()));
+    assertThat(((Open) open.kit.getState()).pending()).isNotNull();
+    assertThat(roundTrip(open.kit.getState())).isEqualTo(open.kit.getState());
+
+    PaymentFixture voided = new PaymentFixture(testKit.system(), issuer, java.time.Duration.ofSeconds(30));
+    voided.authorize(4_000);
+    voided.voidIt();
+    assertThat(voided.live().owed()).isNotNull();
+    assertThat(roundTrip(voided.kit.getState())).isEqualTo(voided.kit.getState());
+  }
+
+  @Test
+  void repliesRoundTrip() throws Exception {
+    PaymentFixture f = new PaymentFixture(testKit.system());
+    Reply approved = f.authorize(1_000).reply();
+    assertThat(roundTrip(approved)).isEqualTo(approved);
+    Reply notFound = Reply.notFound();
+    assertThat(roundTrip(notFound)).isEqualTo(notFound);
   }
 
   @Test
   void theEmptyStateRoundTrips() throws Exception {
     Serialization serialization = SerializationExtension.get(testKit.system());
-    PaymentEntity.Empty empty = new PaymentEntity.Empty();
+    Payment.Empty empty = new Payment.Empty();
     byte[] bytes = serialization.serialize(empty).get();
     Serializer serializer = serialization.findSerializerFor(empty);
     assertThat(serialization.deserialize(bytes, serializer.identifier(), Serializers.manifestFor(serializer, empty))

@@ -1,4 +1,4 @@
-package dev.switchyard.node;
+package dev.switchyard.ops;
 
 import dev.switchyard.gateway.GatewayServer;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -42,7 +42,7 @@ public final class NodeServices implements Extension {
     return dataSource;
   }
 
-  void register(String name, GatewayServer server, javax.sql.DataSource pool) {
+  public void register(String name, GatewayServer server, javax.sql.DataSource pool) {
     this.nodeName = name;
     this.gateway = server;
     this.dataSource = pool;

@@ -1,0 +1,62 @@
+package dev.switchyard.gateway;
+
+import dev.switchyard.protocol.codec.FrameCodecs;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The pipeline of an acquirer connection, in a fixed order: idle detection, the frame codec (frame decoder,
+ * Protobuf decoder, length prepender, Protobuf encoder), the hello handler (which becomes admission and requests
+ * once the acquirer is known), and the error handler last. New handlers for every connection.
+ */
+final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
+
+  private final GatewaySettings settings;
+  private final NodeLoad node;
+  private final GatewayStats stats;
+  private final RequestValidator validator;
+  private final RequestMapper mapper;
+  private final GatewayBackend backend;
+  private final ChannelGroup connections;
+
+  GatewayInitializer(GatewaySettings settings, NodeLoad node, GatewayStats stats, RequestValidator validator,
+      RequestMapper mapper, GatewayBackend backend, ChannelGroup connections) {
+    this.settings = settings;
+    this.node = node;
+    this.stats = stats;
+    this.validator = validator;
+    this.mapper = mapper;
+    this.backend = backend;
+    this.connections = connections;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    if (node.draining()) {
+      ch.close();
+      return;
+    }
+    connections.add(ch);
+    ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    FrameCodecs.server(ch.pipeline(), settings.maxFrameBytes());
+    ch.pipeline().addLast("hello", new HelloHandler(settings, stats, backend.nodeName(), session()));
+    ch.pipeline().addLast("errors", new ConnectionErrors());
+  }
+
+  HelloHandler.Session session() {
+    return new HelloHandler.Session() {
+      @Override
+      public AdmissionHandler admission(String acquirerId) {
+        return new AdmissionHandler(acquirerId, settings, node, stats);
+      }
+
+      @Override
+      public RequestHandler requests(String acquirerId) {
+        return new RequestHandler(acquirerId, settings, validator, mapper, backend);
+      }
+    };
+  }
+}

@@ -1,0 +1,108 @@
+package dev.switchyard.gateway;
+
+import dev.switchyard.gateway.GatewayStats.Operation;
+import dev.switchyard.payment.Sha256;
+import dev.switchyard.protocol.v1.AcquirerRequest;
+import dev.switchyard.protocol.v1.AcquirerResponse;
+import dev.switchyard.protocol.v1.HelloAccepted;
+import dev.switchyard.protocol.v1.ResultCode;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The first handler of a connection: waits for the hello, authenticates the acquirer, and replaces itself with
+ * the admission and request handlers bound to that acquirer. Anything else first, a wrong secret, or no hello
+ * within switch.gateway.hello-timeout is answered UNAUTHENTICATED and the connection closed.
+ */
+final class HelloHandler extends SimpleChannelInboundHandler<AcquirerRequest> {
+
+  private static final Logger log = LoggerFactory.getLogger(HelloHandler.class);
+
+  /** What the handlers of an authenticated connection are made of. */
+  interface Session {
+    AdmissionHandler admission(String acquirerId);
+
+    RequestHandler requests(String acquirerId);
+  }
+
+  private final GatewaySettings settings;
+  private final GatewayStats stats;
+  private final String nodeName;
+  private final Session session;
+  private ScheduledFuture<?> deadline;
+
+  HelloHandler(GatewaySettings settings, GatewayStats stats, String nodeName, Session session) {
+    this.settings = settings;
+    this.stats = stats;
+    this.nodeName = nodeName;
+    this.session = session;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    deadline = ctx.executor().schedule(() -> Responses.closeWith(ctx, Responses.refusal(0,
+        ResultCode.UNAUTHENTICATED, "hello", "no hello within " + settings.helloTimeout().toMillis() + " ms")),
+        settings.helloTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (deadline != null) {
+      deadline.cancel(false);
+    }
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, AcquirerRequest request) {
+    long start = System.nanoTime();
+    if (!request.hasHello()) {
+      refuse(ctx, Responses.operation(request), start, Responses.refusal(request.getCorrelationId(),
+          ResultCode.UNAUTHENTICATED, "hello", "open the session with a successful hello first"));
+      return;
+    }
+    String id = request.getHello().getAcquirerId();
+    String expected = settings.acquirerSecrets().get(id);
+    // Compare digests so neither the secret's content nor its length shows in the timing.
+    boolean ok = MessageDigest.isEqual(digest(expected == null ? "\u0000no-such-acquirer" : expected),
+        digest(request.getHello().getSecret())) && expected != null;
+    if (!ok) {
+      log.warn("Refused hello for acquirer id '{}' from {}", printable(id), ctx.channel().remoteAddress());
+      refuse(ctx, Operation.HELLO, start, Responses.refusal(request.getCorrelationId(), ResultCode.UNAUTHENTICATED,
+          "hello.secret", "unknown acquirer or wrong secret"));
+      return;
+    }
+    ctx.pipeline().addBefore(ctx.name(), "admission", session.admission(id));
+    ctx.pipeline().replace(this, "requests", session.requests(id));
+    AcquirerResponse accepted = AcquirerResponse.newBuilder()
+        .setCorrelationId(request.getCorrelationId())
+        .setResult(ResultCode.APPROVED)
+        .setHello(HelloAccepted.newBuilder()
+            .setNode(nodeName)
+            .setMaxInFlight(settings.maxInFlight())
+            .setMaxFrameBytes(settings.maxFrameBytes()))
+        .build();
+    stats.record(Operation.HELLO, id, accepted, System.nanoTime() - start, false);
+    ctx.pipeline().context("requests").write(accepted);
+  }
+
+  private void refuse(ChannelHandlerContext ctx, Operation op, long start, AcquirerResponse refusal) {
+    stats.record(op, "", refusal, System.nanoTime() - start, false);
+    Responses.closeWith(ctx, refusal);
+  }
+
+  private static byte[] digest(String s) {
+    return Sha256.get().digest(s.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String printable(String s) {
+    String cut = s.length() > 64 ? s.substring(0, 64) : s;
+    return cut.replaceAll("[^\\x20-\\x7e]", "?");
+  }
+}

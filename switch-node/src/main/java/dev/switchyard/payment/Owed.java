@@ -1,0 +1,29 @@
+package dev.switchyard.payment;
+
+import dev.switchyard.protocol.v1.ReversalKind;
+import java.time.Duration;
+
+/**
+ * A reversal the switch owes the issuer: of an in-doubt authorization, of an increment that was not applied, or
+ * the release of a voided hold. Durable (every attempt's failure is an event), retried with exponential backoff
+ * until the issuer acknowledges, whatever else happens to the payment.
+ */
+record Owed(ReversalKind kind, long amountMinor, int attempts, long nextAttemptAtMillis) {
+
+  static Owed first(ReversalKind kind, long amountMinor, long nextAttemptAtMillis) {
+    return new Owed(kind, amountMinor, 0, nextAttemptAtMillis);
+  }
+
+  boolean dueAt(long now) {
+    return now >= nextAttemptAtMillis;
+  }
+
+  Owed failed(int attemptsSoFar, long nextAt) {
+    return new Owed(kind, amountMinor, attemptsSoFar, nextAt);
+  }
+
+  /** The pause after the {@code attempts}-th failure: min, 2 min, 4 min … up to max. */
+  static long backoffMillis(int attempts, Duration min, Duration max) {
+    return Math.min(max.toMillis(), min.toMillis() << Math.min(Math.max(attempts - 1, 0), 20));
+  }
+}

@@ -1,0 +1,51 @@
+package dev.switchyard.payment;
+
+import dev.switchyard.protocol.v1.ReversalKind;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An issuer that approves authorizations at once, leaves increments for the test to answer by hand, and fails the
+ * first {@code failingReversals} reversals. Records every reversal it is asked for.
+ */
+final class ScriptedIssuer implements IssuerGateway {
+
+  /** One reversal asked for. */
+  record ReversalCall(String paymentId, ReversalKind kind, long amountMinor, boolean acknowledged) {}
+
+  final ConcurrentLinkedQueue<CompletableFuture<Decision>> increments = new ConcurrentLinkedQueue<>();
+  final ConcurrentLinkedQueue<ReversalCall> reversals = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger failingReversals;
+
+  ScriptedIssuer(int failingReversals) {
+    this.failingReversals = new AtomicInteger(failingReversals);
+  }
+
+  /** Authorizations are approved at once; increments wait for the test. */
+  @Override
+  public CompletionStage<Decision> authorize(String paymentId, Card card, String merchantId, Money amount) {
+    return CompletableFuture.completedFuture(Decision.approve("123456"));
+  }
+
+  @Override
+  public CompletionStage<Decision> increment(String paymentId, Card card, Money amount) {
+    CompletableFuture<Decision> answer = new CompletableFuture<>();
+    increments.add(answer);
+    return answer;
+  }
+
+  @Override
+  public CompletionStage<Void> reverse(String paymentId, ReversalKind kind, Money amount) {
+    boolean ok = failingReversals.getAndDecrement() <= 0;
+    reversals.add(new ReversalCall(paymentId, kind, amount.minorUnits(), ok));
+    return ok ? CompletableFuture.completedFuture(null)
+        : CompletableFuture.failedFuture(new IllegalStateException("scripted reversal failure"));
+  }
+
+  List<ReversalCall> acknowledged() {
+    return reversals.stream().filter(ReversalCall::acknowledged).toList();
+  }
+}
