@@ -87,6 +87,9 @@ public sealed interface Payment permits Payment.Empty, Payment.Unreadable, Payme
 
     @Override
     default Payment apply(PaymentEvent event) {
+      if (event.getBodyCase() == PaymentEvent.BodyCase.BODY_NOT_SET) {
+        return new Unreadable(core().version() + 1, kind(event) + ", written by a newer version?");
+      }
       // A refusal moves nothing in any phase: only the answer and the version change.
       Live next = event.hasRequestRefused() ? this : next(event);
       if (next == null) {

@@ -42,9 +42,11 @@ final class Snapshots {
     if (payment instanceof Payment.Empty) {
       return PaymentSnapshot.getDefaultInstance();
     }
-    if (!(payment instanceof Payment.Live p)) {
-      throw new IllegalArgumentException("An unreadable payment is never snapshotted: it writes nothing");
+    if (payment instanceof Payment.Unreadable u) {
+      return PaymentSnapshot.newBuilder().setUnreadableReason(u.why())
+          .setView(PaymentView.newBuilder().setVersion(u.version())).build();
     }
+    Payment.Live p = (Payment.Live) payment;
     PaymentSnapshot.Builder b = PaymentSnapshot.newBuilder()
         .setView(p.view())
         .setFinalCaptured(p instanceof Settled)
@@ -74,6 +76,9 @@ final class Snapshots {
       return new Payment.Empty();
     }
     PaymentView v = s.getView();
+    if (!s.getUnreadableReason().isEmpty()) {
+      return new Payment.Unreadable(v.getVersion(), s.getUnreadableReason());
+    }
     Map<String, Answers.Answer> answers = new HashMap<>();
     s.getRequestsList().forEach(r -> answers.put(r.getRequestId(),
         new Answers.Answer(r.getParamsHash(), fromProto(r.getReply()))));

@@ -9,6 +9,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.persistence.typed.internal.InternalProtocol;
 
 /**
  * A payment stashes commands while it writes to the journal or waits for an increment's answer, up to
@@ -28,8 +29,9 @@ final class StashOverflow {
   static Behavior<Dropped> behavior() {
     return Behaviors.receive(Dropped.class)
         .onMessage(Dropped.class, dropped -> {
-          ActorRef<Reply> replyTo = dropped.message() instanceof RequestCommand r ? r.replyTo()
-              : dropped.message() instanceof Get g ? g.replyTo() : null;
+          Object message = command(dropped.message());
+          ActorRef<Reply> replyTo = message instanceof RequestCommand r ? r.replyTo()
+              : message instanceof Get g ? g.replyTo() : null;
           if (replyTo != null) {
             replyTo.tell(Reply.of(Outcome.OVERLOADED, "",
                 "too many requests are waiting for this payment; nothing was done, retry later", null));
@@ -37,5 +39,10 @@ final class StashOverflow {
           return Behaviors.same();
         })
         .build();
+  }
+
+  /** The command inside what was dropped: an event sourced behavior stashes commands in an envelope of its own. */
+  private static Object command(Object dropped) {
+    return dropped instanceof InternalProtocol.IncomingCommand<?> incoming ? incoming.c() : dropped;
   }
 }

@@ -13,6 +13,12 @@ import dev.switchyard.protocol.v1.Authorized;
 import dev.switchyard.protocol.v1.Captured;
 import dev.switchyard.protocol.v1.Declined;
 import dev.switchyard.protocol.v1.DisputeOpened;
+import dev.switchyard.protocol.v1.IncrementRequested;
+import dev.switchyard.protocol.v1.IncrementWithdrawn;
+import dev.switchyard.protocol.v1.ReversalFailed;
+import dev.switchyard.protocol.v1.ReversalKind;
+import dev.switchyard.protocol.v1.Reversed;
+import dev.switchyard.protocol.v1.Voided;
 import dev.switchyard.protocol.v1.PaymentEvent;
 import dev.switchyard.protocol.v1.PaymentState;
 import java.nio.file.Path;
@@ -141,6 +147,55 @@ class PaymentDeadlinesTest {
     for (int size : new int[] {2, 3, 5, 14}) {
       assertThat(writeInGroupsOf(vendor, size)).as("groups of " + size).isEqualTo(expected);
     }
+  }
+
+  /** Hole 5: a backlog of due reversals (an issuer down) does not keep a slice's expiries and disputes waiting. */
+  @ParameterizedTest
+  @EnumSource(TestDatabases.class)
+  void aBacklogOfOneKindOfDeadlineDoesNotStarveTheOthers(TestDatabases vendor) throws Exception {
+    try (HikariDataSource pool = database(vendor); Connection c = pool.getConnection()) {
+      PaymentDeadlines.Changes backlog = new PaymentDeadlines.Changes();
+      for (int i = 0; i < 30; i++) {
+        backlog.apply("doubt-" + i, PaymentEvent.newBuilder().setStateAfter(PaymentState.IN_DOUBT)
+            .setInDoubt(AuthorizationInDoubt.newBuilder().setNextRetryAtMillis(100 + i)).build());
+      }
+      backlog.apply("hold", authorized(500));
+      backlog.apply("disputed", PaymentEvent.newBuilder().setStateAfter(PaymentState.CAPTURED)
+          .setDisputeOpened(DisputeOpened.newBuilder().setRespondByMillis(600)).build());
+      backlog.write(c, 1);
+      c.commit();
+      List<String> due = PaymentDeadlines.due(pool, 1, 1_000, 10);
+      assertThat(due).contains("hold", "disputed");
+      assertThat(due).filteredOn(id -> id.startsWith("doubt-")).hasSize(10)
+          .as("oldest first").contains("doubt-0", "doubt-9");
+    }
+  }
+
+  /** Hole 5: each failed reversal moves the payment's wake-up to its next attempt. */
+  @Test
+  void aFailedReversalMovesTheWakeUpToItsNextAttempt() {
+    PaymentDeadlines.Changes group = new PaymentDeadlines.Changes();
+    group.apply("p", PaymentEvent.newBuilder().setStateAfter(PaymentState.VOIDED)
+        .setVoided(Voided.newBuilder().setNextRetryAtMillis(2_000).setReleasedMinor(10)).build());
+    assertThat(group.result()).containsEntry(new PaymentDeadlines.Key("p", PaymentDeadlines.REVERSAL), 2_000L);
+    group.apply("p", PaymentEvent.newBuilder().setStateAfter(PaymentState.VOIDED)
+        .setReversalFailed(ReversalFailed.newBuilder().setAttempts(1).setNextRetryAtMillis(9_000)).build());
+    assertThat(group.result()).containsEntry(new PaymentDeadlines.Key("p", PaymentDeadlines.REVERSAL), 9_000L);
+    group.apply("p", PaymentEvent.newBuilder().setStateAfter(PaymentState.VOIDED)
+        .setReversed(Reversed.newBuilder().setKind(ReversalKind.RELEASE_OF_VOIDED_HOLD)).build());
+    assertThat(group.result().get(new PaymentDeadlines.Key("p", PaymentDeadlines.REVERSAL))).isNull();
+  }
+
+  @Test
+  void anIncrementWaitsForItsIssuerDeadlineAndAWithdrawnOneForItsReversal() {
+    PaymentDeadlines.Changes group = new PaymentDeadlines.Changes();
+    group.apply("p", PaymentEvent.newBuilder().setStateAfter(PaymentState.AUTHORIZED)
+        .setIncrementRequested(IncrementRequested.newBuilder().setIssuerDeadlineMillis(3_000)).build());
+    assertThat(group.result()).containsEntry(new PaymentDeadlines.Key("p", PaymentDeadlines.ISSUER), 3_000L);
+    group.apply("p", PaymentEvent.newBuilder().setStateAfter(PaymentState.AUTHORIZED)
+        .setIncrementWithdrawn(IncrementWithdrawn.newBuilder().setNextRetryAtMillis(3_500)).build());
+    assertThat(group.result().get(new PaymentDeadlines.Key("p", PaymentDeadlines.ISSUER))).isNull();
+    assertThat(group.result()).containsEntry(new PaymentDeadlines.Key("p", PaymentDeadlines.REVERSAL), 3_500L);
   }
 
   @Test
