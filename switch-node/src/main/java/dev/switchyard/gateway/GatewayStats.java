@@ -40,7 +40,7 @@ public final class GatewayStats implements Extension {
   private final LongAdder approvedCount = new LongAdder();
   private final LongAdder declinedCount = new LongAdder();
 
-  private GatewayStats() {
+  GatewayStats() {
     for (Operation op : Operation.values()) {
       results.put(op, new ConcurrentHashMap<>());
       latency.put(op, new ConcurrentHistogram(HIGHEST_NANOS, 3));

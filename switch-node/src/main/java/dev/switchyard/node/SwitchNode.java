@@ -83,6 +83,7 @@ public final class SwitchNode implements AutoCloseable {
   }
 
   public static SwitchNode start(Config config, IssuerGateway issuer, Clock clock) {
+    JournalCapacity.check(config);
     DatabaseSettings db = DatabaseSettings.create(config);
     var migrated = Databases.migrate(db);
     log.info("Schema of {} at version {} ({} migrations applied now)",

@@ -277,7 +277,7 @@ public final class PaymentDeadlines {
             ctx.pipeToSelf(
                 CompletableFuture.supplyAsync(() -> {
                   try {
-                    return due(dataSource, slice, clock.millis(), settings.batchSize());
+                    return due(dataSource, slice, clock.millis(), Math.max(1, settings.batchSize() / KINDS.size()));
                   } catch (SQLException e) {
                     throw new IllegalStateException(e.getMessage(), e);
                   }

@@ -9,7 +9,7 @@ import dev.switchyard.protocol.v1.PaymentView;
  */
 public record Reply(Outcome outcome, String field, String reason, PaymentView payment, boolean replayed) {
 
-  static Reply of(Outcome outcome, String field, String reason, PaymentView payment) {
+  public static Reply of(Outcome outcome, String field, String reason, PaymentView payment) {
     return new Reply(outcome, field, reason, payment, false);
   }
 
@@ -17,7 +17,7 @@ public record Reply(Outcome outcome, String field, String reason, PaymentView pa
     return of(Outcome.APPROVED, "", "", payment);
   }
 
-  static Reply notFound() {
+  public static Reply notFound() {
     return of(Outcome.NOT_FOUND, "payment_id", "no such payment for this acquirer", null);
   }
 
