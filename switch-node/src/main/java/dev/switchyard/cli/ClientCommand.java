@@ -21,11 +21,14 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code switch client}: sends one request over the acquirer protocol and prints the answer as one JSON object.
- * Exit code 0 when the switch approved, 1 for any other answer, 2 when no answer could be had.
+ * Exit code 0 when the switch approved, 1 for any other answer, 2 when no answer could be had. The connection
+ * options are taken before or after the operation ({@code client --host h refund …} and {@code client refund …
+ * --host h}).
  */
 @Command(name = "client", mixinStandardHelpOptions = true,
     description = "Send one request to a switch node and print the answer as JSON.",
@@ -33,22 +36,22 @@ import picocli.CommandLine.ParentCommand;
         ClientCommand.RefundCmd.class, ClientCommand.IncrementCmd.class, ClientCommand.GetCmd.class})
 public final class ClientCommand implements Runnable {
 
-  @Option(names = "--host", defaultValue = "127.0.0.1:7700", split = ",",
+  @Option(names = "--host", scope = ScopeType.INHERIT, defaultValue = "127.0.0.1:7700", split = ",",
       description = "Gateway addresses host:port, comma-separated: on a dropped connection or a node shutting down,"
           + " the request is sent again to the next one with the same request id.")
   java.util.List<String> hosts;
 
-  @Option(names = "--acquirer", defaultValue = "demo", description = "Acquirer id.")
+  @Option(names = "--acquirer", scope = ScopeType.INHERIT, defaultValue = "demo", description = "Acquirer id.")
   String acquirer;
 
-  @Option(names = "--secret", defaultValue = "${env:SWITCH_ACQUIRER_SECRET:-demo-secret}",
+  @Option(names = "--secret", scope = ScopeType.INHERIT, defaultValue = "${env:SWITCH_ACQUIRER_SECRET:-demo-secret}",
       description = "Acquirer secret (env SWITCH_ACQUIRER_SECRET).")
   String secret;
 
-  @Option(names = "--request-id", description = "Idempotency key; generated when absent.")
+  @Option(names = "--request-id", scope = ScopeType.INHERIT, description = "Idempotency key; generated when absent.")
   String requestId;
 
-  @Option(names = "--timeout", defaultValue = "15s", description = "How long to wait for the answer.")
+  @Option(names = "--timeout", scope = ScopeType.INHERIT, defaultValue = "15s", description = "How long to wait for the answer.")
   String timeout;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -50,8 +50,12 @@ public class GatewayIT {
   static SwitchNode node;
   static int port;
 
-  static SwitchNode startNode() {
+  static SwitchNode startNode() throws java.io.IOException {
+    // A second and a third acquirer, the way a deployment adds them: a file of `id = secret` lines.
+    Path acquirers = dataDir.resolve("acquirers.conf");
+    java.nio.file.Files.writeString(acquirers, "acq-a = \"secret-a\"\nacq-b = \"secret-b\"\n");
     return SwitchNode.start(SwitchNode.loadConfig("local", ConfigFactory.parseMap(Map.ofEntries(
+        Map.entry("switch.gateway.acquirers-file", acquirers.toString()),
         Map.entry("pekko.remote.artery.canonical.port", 0),
         Map.entry("pekko.management.http.port", 0),
         Map.entry("switch.metrics.enabled", false),
@@ -66,7 +70,7 @@ public class GatewayIT {
   }
 
   @BeforeAll
-  static void start() {
+  static void start() throws Exception {
     node = startNode();
     port = node.gateway().address().getPort();
   }
@@ -83,8 +87,12 @@ public class GatewayIT {
   }
 
   static SwitchClient session() throws Exception {
+    return session("demo", SECRET);
+  }
+
+  static SwitchClient session(String acquirer, String secret) throws Exception {
     SwitchClient client = connect();
-    assertThat(client.hello("demo", SECRET).get(5, TimeUnit.SECONDS).getResult()).isEqualTo(ResultCode.APPROVED);
+    assertThat(client.hello(acquirer, secret).get(5, TimeUnit.SECONDS).getResult()).isEqualTo(ResultCode.APPROVED);
     return client;
   }
 
@@ -142,6 +150,36 @@ public class GatewayIT {
       assertThat(after.getPayment().getCapturedMinor()).isEqualTo(9_000);
       assertThat(after.getPayment().getDispute().getState()).isEqualTo(DisputeState.NEEDS_RESPONSE);
       assertThat(call(client, refund(id, 1)).getResult()).isEqualTo(ResultCode.AMOUNT_EXCEEDS_AVAILABLE);
+    }
+  }
+
+  /** Tenant isolation: acquirer B can neither read nor move acquirer A's payment, by id or by reference. */
+  @Test
+  void anotherAcquirerCanNeitherReadNorTouchAPayment() throws Exception {
+    String ref = "tenant-" + UUID.randomUUID();
+    try (SwitchClient a = session("acq-a", "secret-a"); SwitchClient b = session("acq-b", "secret-b")) {
+      AcquirerResponse auth = call(a, authorize(ref, 10_000));
+      assertThat(auth.getResult()).isEqualTo(ResultCode.APPROVED);
+      String id = auth.getPayment().getPaymentId();
+      List<AcquirerRequest.Builder> attempts = List.of(
+          get(id),
+          AcquirerRequest.newBuilder().setGet(GetPayment.newBuilder().setAcquirerReference(ref)),
+          capture(id, 1_000, false),
+          refund(id, 1_000),
+          AcquirerRequest.newBuilder().setRequestId("void-" + UUID.randomUUID())
+              .setVoid(dev.switchyard.protocol.v1.Void.newBuilder().setPaymentId(id)),
+          AcquirerRequest.newBuilder().setRequestId("inc-" + UUID.randomUUID())
+              .setIncrement(IncrementAuthorization.newBuilder().setPaymentId(id).setAmount(
+                  dev.switchyard.protocol.v1.Money.newBuilder().setMinorUnits(500).setCurrency("EUR"))));
+      for (AcquirerRequest.Builder attempt : attempts) {
+        AcquirerResponse answer = call(b, attempt);
+        assertThat(answer.getResult()).as(attempt.getOperationCase().name()).isEqualTo(ResultCode.NOT_FOUND);
+        assertThat(answer.hasPayment()).as("nothing of A's payment shows").isFalse();
+      }
+      AcquirerResponse after = call(a, get(id));
+      assertThat(after.getPayment().getState()).isEqualTo(PaymentState.AUTHORIZED);
+      assertThat(after.getPayment().getVersion()).as("B's attempts wrote nothing into A's payment")
+          .isEqualTo(auth.getPayment().getVersion());
     }
   }
 

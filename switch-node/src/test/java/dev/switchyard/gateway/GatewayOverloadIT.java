@@ -174,6 +174,55 @@ class GatewayOverloadIT {
     assertNoErrorWasLogged();
   }
 
+  /**
+   * Hole 10: a client that pipelines requests and never reads its answers. Once its unread answers pass the write
+   * buffer's high water mark the node stops reading it (its sends block in TCP), so it holds a bounded amount of
+   * the node's memory, while another client is served as usual.
+   */
+  @Test
+  void aClientThatSendsAndNeverReadsIsNoLongerReadAndOthersAreServed() throws Exception {
+    start(Map.of());
+    java.io.ByteArrayOutputStream frames = new java.io.ByteArrayOutputStream();
+    dev.switchyard.protocol.v1.AcquirerRequest.newBuilder().setCorrelationId(1)
+        .setHello(dev.switchyard.protocol.v1.Hello.newBuilder().setAcquirerId("demo").setSecret("demo-secret"))
+        .build().writeDelimitedTo(frames);
+    byte[] hello = frames.toByteArray();
+    frames.reset();
+    for (int i = 0; i < 1_000; i++) {
+      // Refused by validation: each is answered at once, and nothing else is done.
+      GatewayIT.capture("not-a-payment", 100, false).setCorrelationId(i + 2).build().writeDelimitedTo(frames);
+    }
+    byte[] requests = frames.toByteArray();
+    try (java.net.Socket greedy = new java.net.Socket()) {
+      greedy.setReceiveBufferSize(64 * 1024);
+      greedy.connect(new java.net.InetSocketAddress("127.0.0.1", node.gateway().address().getPort()));
+      java.io.OutputStream out = greedy.getOutputStream();
+      out.write(hello);
+      java.util.concurrent.atomic.AtomicLong sent = new java.util.concurrent.atomic.AtomicLong();
+      Thread writer = new Thread(() -> {
+        try {
+          while (true) {
+            out.write(requests);
+            sent.addAndGet(requests.length);
+          }
+        } catch (java.io.IOException closed) {
+          // The test closed the socket.
+        }
+      }, "greedy-client");
+      writer.setDaemon(true);
+      writer.start();
+      org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<Object> probe =
+          org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.create(node.system());
+      probe.awaitAssert(Duration.ofSeconds(30), () -> {
+        assertThat(node.gateway().pausedConnections()).isEqualTo(1);
+        return null;
+      });
+      System.out.printf("The greedy client had sent %,d bytes when its reading was paused%n", sent.get());
+      servesNormally(sessions(1).get(0), 20);
+      assertThat(node.gateway().pausedConnections()).as("still paused: it still reads nothing").isEqualTo(1);
+    }
+  }
+
   /** Beyond the node's limit the answer is OVERLOADED, nothing is done, and slots free as answers go out. */
   @Test
   void beyondTheNodesInFlightLimitTheAnswerIsOverloadedAndNothingIsDone() throws Exception {

@@ -55,6 +55,15 @@ class OverlaysTest {
         .isFalse();
   }
 
+  /** Found by a new user: SWITCH_DB_SCHEMA=other with the postgres overlay was refused for the default URL. */
+  @Test
+  void thePostgresOverlaysUrlNamesNoSchemaSoAnotherSchemaIsAccepted() {
+    Config c = SwitchNode.loadConfig("postgres", ConfigFactory.parseMap(java.util.Map.of(
+        "switch.database.schema", "other")));
+    assertThat(c.getString("switch.database.url")).doesNotContain("currentSchema");
+    assertThat(dev.switchyard.persistence.DatabaseSettings.create(c).connectionSchema()).contains("other");
+  }
+
   @Test
   void anUnknownOverlayIsRefusedByName() {
     assertThatThrownBy(() -> load("nope")).hasMessageContaining("nope");
