@@ -48,8 +48,8 @@ import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.stream.javadsl.Sink;
 
 /**
- * Operator routes on the Pekko Management port, next to its own: {@code GET /payments/{id}} (state, amounts and
- * the event timeline, never a card number) and {@code GET /stats} (this node's gateway since start).
+ * Operator routes on the Pekko Management port, next to its own: {@code GET /payments/{id}} (state, amounts, every
+ * dispute and the event timeline, never a card number) and {@code GET /stats} (this node's gateway since start).
  */
 public final class OperatorRoutes implements ManagementRouteProvider {
 
@@ -109,10 +109,25 @@ public final class OperatorRoutes implements ManagementRouteProvider {
         entry.put("type", EventTypes.of(event));
         entry.put("stateAfter", event.getStateAfter().name());
         entry.put("requestId", event.getRequestId());
+        String dispute = disputeOf(event);
+        if (dispute != null) {
+          entry.put("disputeId", dispute);
+        }
         entry.set("event", proto(event));
       }
     }
     return root;
+  }
+
+  /** The dispute an event is about, or null: a payment's timeline shows each of its disputes. */
+  private static String disputeOf(PaymentEvent event) {
+    return switch (event.getBodyCase()) {
+      case DISPUTE_OPENED -> event.getDisputeOpened().getDisputeId();
+      case DISPUTE_EVIDENCE_SUBMITTED -> event.getDisputeEvidenceSubmitted().getDisputeId();
+      case DISPUTE_CLOSED -> event.getDisputeClosed().getDisputeId();
+      case DISPUTE_REOPENED -> event.getDisputeReopened().getDisputeId();
+      default -> null;
+    };
   }
 
   private static JsonNode proto(MessageOrBuilder message) {

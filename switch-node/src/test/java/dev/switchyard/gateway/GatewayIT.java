@@ -389,6 +389,15 @@ public class GatewayIT {
       id = call(client, authorize("ops-" + UUID.randomUUID(), 1_200)).getPayment().getPaymentId();
       call(client, capture(id, 1_200, false));
     }
+    // Two disputes, the first lost: both stay in the payment and its timeline.
+    for (var command : List.<org.apache.pekko.japi.function.Function<org.apache.pekko.actor.typed.ActorRef<
+        dev.switchyard.payment.Reply>, PaymentCommand>>of(
+        r -> new PaymentCommand.OpenDispute("bo-1-" + id, "CB-first", Money.of(200, "EUR"), "10.4", 0, r),
+        r -> new PaymentCommand.DecideDispute("bo-2-" + id, "CB-first", false, r),
+        r -> new PaymentCommand.OpenDispute("bo-3-" + id, "CB-second", Money.of(300, "EUR"), "4837", 0, r))) {
+      assertThat(node.ask(id, command, Duration.ofSeconds(5)).toCompletableFuture().get().outcome())
+          .isEqualTo(dev.switchyard.payment.Outcome.APPROVED);
+    }
     HttpClient http = HttpClient.newHttpClient();
     String base = node.managementUri().replaceAll("/$", "");
     HttpResponse<String> payment = http.send(HttpRequest.newBuilder(URI.create(base + "/payments/" + id)).build(),
@@ -396,6 +405,16 @@ public class GatewayIT {
     assertThat(payment.statusCode()).isEqualTo(200);
     assertThat(payment.body()).contains("\"state\":\"CAPTURED\"").contains("\"type\":\"authorization_requested\"")
         .contains("\"type\":\"captured\"").contains("\"last4\":\"1111\"").doesNotContain("4111111111111111");
+    var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(payment.body());
+    assertThat(json.at("/payment/disputes")).extracting(d -> d.get("disputeId").asText())
+        .containsExactly("CB-first", "CB-second");
+    List<String> timelineDisputes = new ArrayList<>();
+    json.at("/timeline").forEach(e -> {
+      if (e.has("disputeId")) {
+        timelineDisputes.add(e.get("disputeId").asText());
+      }
+    });
+    assertThat(timelineDisputes).containsExactly("CB-first", "CB-first", "CB-second");
     HttpResponse<String> missing = http.send(HttpRequest.newBuilder(
         URI.create(base + "/payments/pay_00000000000000000000000000000000")).build(),
         HttpResponse.BodyHandlers.ofString());
