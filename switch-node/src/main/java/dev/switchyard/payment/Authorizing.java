@@ -1,6 +1,7 @@
 package dev.switchyard.payment;
 
 import dev.switchyard.protocol.v1.AuthorizationInDoubt;
+import dev.switchyard.protocol.v1.AuthorizationRequested;
 import dev.switchyard.protocol.v1.Authorized;
 import dev.switchyard.protocol.v1.Declined;
 import dev.switchyard.protocol.v1.PaymentEvent;
@@ -37,6 +38,19 @@ record Authorizing(Core core, Amounts amounts, long issuerDeadlineMillis) implem
           amounts.authorized(), event.getInDoubt().getNextRetryAtMillis()));
       default -> null;
     };
+  }
+
+  /** The first event of a payment: created by {@code a}, waiting for the issuer until the issuer deadline. */
+  static PaymentEvent.Builder requested(String paymentId, PaymentCommand.Authorize a, long now,
+      PaymentSettings settings) {
+    return PaymentEvent.newBuilder().setAuthorizationRequested(AuthorizationRequested.newBuilder()
+        .setPaymentId(paymentId)
+        .setAcquirerId(a.acquirerId())
+        .setAcquirerReference(a.reference())
+        .setMerchantId(a.merchantId())
+        .setAmount(a.amount().toProto())
+        .setCard(a.card().toProto())
+        .setIssuerDeadlineMillis(now + settings.issuerTimeout().toMillis()));
   }
 
   /** The issuer's decision, recorded: approved with a hold, or declined. */

@@ -1,6 +1,9 @@
 package dev.switchyard.payment;
 
+import dev.switchyard.protocol.v1.PaymentEvent;
+import dev.switchyard.protocol.v1.ReversalFailed;
 import dev.switchyard.protocol.v1.ReversalKind;
+import dev.switchyard.protocol.v1.Reversed;
 import java.time.Duration;
 
 /**
@@ -20,6 +23,19 @@ record Owed(ReversalKind kind, long amountMinor, int attempts, long nextAttemptA
 
   Owed failed(int attemptsSoFar, long nextAt) {
     return new Owed(kind, amountMinor, attemptsSoFar, nextAt);
+  }
+
+  /** The issuer acknowledged: nothing is owed any more. */
+  PaymentEvent.Builder acknowledged() {
+    return PaymentEvent.newBuilder().setReversed(Reversed.newBuilder().setAttempts(attempts + 1).setKind(kind));
+  }
+
+  /** The attempt failed: the next one after the backoff. */
+  PaymentEvent.Builder failed(long now, PaymentSettings settings) {
+    int tried = attempts + 1;
+    long pause = backoffMillis(tried, settings.reversalRetryMin(), settings.reversalRetryMax());
+    return PaymentEvent.newBuilder().setReversalFailed(ReversalFailed.newBuilder()
+        .setKind(kind).setAttempts(tried).setNextRetryAtMillis(now + pause));
   }
 
   /** The pause after the {@code attempts}-th failure: min, 2 min, 4 min … up to max. */

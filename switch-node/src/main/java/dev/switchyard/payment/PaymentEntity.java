@@ -20,19 +20,14 @@ import dev.switchyard.payment.PaymentCommand.ReversalAnswered;
 import dev.switchyard.payment.PaymentCommand.SubmitDisputeEvidence;
 import dev.switchyard.payment.PaymentCommand.VoidAuthorization;
 import dev.switchyard.payment.PaymentCommand.WakeUp;
-import dev.switchyard.protocol.v1.AuthorizationRequested;
 import dev.switchyard.protocol.v1.DisputeState;
 import dev.switchyard.protocol.v1.PaymentEvent;
 import dev.switchyard.protocol.v1.RequestRefused;
-import dev.switchyard.protocol.v1.ReversalFailed;
-import dev.switchyard.protocol.v1.Reversed;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
@@ -99,6 +94,7 @@ public final class PaymentEntity
     this.timers = timers;
     this.paymentId = paymentId;
     this.deps = deps;
+    this.issuer = new IssuerCalls(ctx, paymentId, deps);
   }
 
   /** Journal failures (writes, recoveries) restart the payment after a pause. */
@@ -109,10 +105,10 @@ public final class PaymentEntity
   private final TimerScheduler<PaymentCommand> timers;
   private final String paymentId;
   private final Dependencies deps;
-  // This incarnation's calls in flight, not state: who waits for the authorization's decision, and whether a
-  // reversal is on the wire. A restart loses both, and the durable state says what to do again.
+  // This incarnation's conversations, not state: who waits for the authorization's decision, and the calls to the
+  // issuer in flight. A restart loses both, and the durable state says what to do again.
   private final List<ActorRef<Reply>> awaitingDecision = new ArrayList<>();
-  private boolean reversalInFlight;
+  private final IssuerCalls issuer;
 
   @Override
   public RetentionCriteria retentionCriteria() {
@@ -186,8 +182,8 @@ public final class PaymentEntity
         .onCommand(RequestCommand.class, (s, r) -> Effect().reply(r.replyTo(), Reply.notFound()))
         .onCommand(Get.class, (s, g) -> Effect().reply(g.replyTo(), Reply.notFound()));
     b.forStateType(Payment.Unreadable.class)
-        .onCommand(RequestCommand.class, (s, r) -> Effect().reply(r.replyTo(), unreadable()))
-        .onCommand(Get.class, (s, g) -> Effect().reply(g.replyTo(), unreadable()));
+        .onCommand(RequestCommand.class, (s, r) -> Effect().reply(r.replyTo(), Reply.unreadable()))
+        .onCommand(Get.class, (s, g) -> Effect().reply(g.replyTo(), Reply.unreadable()));
     b.forStateType(Authorizing.class)
         .onCommand(Authorize.class, this::awaitDecision)
         .onCommand(IssuerAnswered.class, (s, m) -> persist(s, "", 0, s.decided(m.decision(), now(), settings()))
@@ -213,8 +209,7 @@ public final class PaymentEntity
         .onCommand(RequestCommand.class, (s, r) -> decide(s, r, s.refusal()));
     b.forStateType(Payment.Live.class)
         .onCommand(Get.class, this::get)
-        .onCommand(Authorize.class, (s, a) -> Effect().reply(a.replyTo(), Reply.of(Outcome.IDEMPOTENCY_CONFLICT,
-            "authorize.acquirer_reference", "this acquirer_reference was already used by another request", s.view())))
+        .onCommand(Authorize.class, (s, a) -> Effect().reply(a.replyTo(), Reply.referenceTaken(s.view())))
         .onCommand(RequestCommand.class, (s, r) -> decide(s, r, Decision.invalidState(r.operation(), s.status())))
         .onCommand(WakeUp.class, (s, w) -> wake(s))
         .onCommand(ReversalAnswered.class, this::reversalAnswered);
@@ -233,9 +228,7 @@ public final class PaymentEntity
     Answers.Answer earlier = p.core().answers().get(r.requestId());
     if (earlier != null) {
       return Effect().reply(r.replyTo(), earlier.paramsHash() == r.paramsHash()
-          ? earlier.reply().asReplay()
-          : Reply.of(Outcome.IDEMPOTENCY_CONFLICT, "request_id",
-              "request_id " + r.requestId() + " was already used with different parameters", p.view()));
+          ? earlier.reply().asReplay() : Reply.requestIdTaken(r.requestId(), p.view()));
     }
     return p instanceof Open open && open.pending() != null ? Effect().stash() : null;
   }
@@ -246,7 +239,7 @@ public final class PaymentEntity
       return refuse(s, r, refusal);
     }
     return persist(s, r.requestId(), r.paramsHash(), ((Accept) d).event())
-        .thenRun(after -> sendOwed(after, false))
+        .thenRun(after -> issuer.reverse(after, false))
         .thenReply(r.replyTo(), after -> answerOf(after, r.requestId()));
   }
 
@@ -275,41 +268,26 @@ public final class PaymentEntity
     if (invalid != null) {
       return Effect().reply(a.replyTo(), Reply.of(invalid.outcome(), invalid.field(), invalid.reason(), null));
     }
-    PaymentEvent.Builder body = PaymentEvent.newBuilder().setAuthorizationRequested(AuthorizationRequested.newBuilder()
-        .setPaymentId(paymentId)
-        .setAcquirerId(a.acquirerId())
-        .setAcquirerReference(a.reference())
-        .setMerchantId(a.merchantId())
-        .setAmount(a.amount().toProto())
-        .setCard(a.card().toProto())
-        .setIssuerDeadlineMillis(now() + settings().issuerTimeout().toMillis()));
     awaitingDecision.add(a.replyTo());
-    return persist(s, a.requestId(), a.paramsHash(), body)
-        .thenRun(after -> askIssuer((Authorizing) after, a))
+    return persist(s, a.requestId(), a.paramsHash(), Authorizing.requested(paymentId, a, now(), settings()))
+        .thenRun(after -> issuer.authorize((Authorizing) after, a))
         .thenNoReply();
   }
 
   /** The same authorization again while the issuer decides: answered with the decision. */
   private ReplyEffect<PaymentEvent, Payment> awaitDecision(Authorizing s, Authorize a) {
     if (!a.requestId().equals(s.origin().requestId()) || a.paramsHash() != s.origin().paramsHash()) {
-      return Effect().reply(a.replyTo(), Reply.of(Outcome.IDEMPOTENCY_CONFLICT, "authorize.acquirer_reference",
-          "this acquirer_reference was already used by another request", s.view()));
+      return Effect().reply(a.replyTo(), Reply.referenceTaken(s.view()));
     }
     awaitingDecision.add(a.replyTo());
     return Effect().none().thenNoReply();
-  }
-
-  private void askIssuer(Authorizing s, Authorize a) {
-    long budget = Math.max(1, s.issuerDeadlineMillis() - now());
-    ctx.pipeToSelf(bounded(deps.issuer().authorize(paymentId, a.card(), a.merchantId(), a.amount()), budget),
-        (decision, failure) -> failure == null ? new IssuerAnswered(decision) : new IssuerFailed(failure(failure)));
   }
 
   private ReplyEffect<PaymentEvent, Payment> inDoubt(Authorizing s, IssuerFailure failure) {
     ctx.getLog().warn("Payment {} is in doubt: {}", paymentId, failure.reason());
     return persist(s, "", 0, s.inDoubt(failure, now(), settings()))
         .thenRun(this::answerAwaiting)
-        .thenRun(after -> sendOwed(after, false))
+        .thenRun(after -> issuer.reverse(after, false))
         .thenNoReply();
   }
 
@@ -327,11 +305,7 @@ public final class PaymentEntity
       return refuse(s, i, refusal);
     }
     return persist(s, i.requestId(), i.paramsHash(), ((Accept) d).event())
-        .thenRun(after -> ctx.pipeToSelf(
-            bounded(deps.issuer().increment(paymentId, s.origin().cardData(), i.amount()),
-                settings().issuerTimeout().toMillis()),
-            (decision, failure) -> new IncrementAnswered(i.requestId(), decision,
-                failure == null ? null : failure(failure), i.replyTo())))
+        .thenRun(after -> issuer.increment((Open) after, i))
         .thenNoReply();
   }
 
@@ -342,7 +316,7 @@ public final class PaymentEntity
     }
     EffectBuilder<PaymentEvent, Payment> effect = persist(s, pending.requestId(), pending.paramsHash(),
         s.incrementDecided(m.decision(), m.failure(), now(), settings()))
-        .thenRun(after -> sendOwed(after, false));
+        .thenRun(after -> issuer.reverse(after, false));
     return (m.replyTo() == null
         ? effect.thenNoReply()
         : effect.thenReply(m.replyTo(), after -> answerOf(after, pending.requestId())))
@@ -354,47 +328,23 @@ public final class PaymentEntity
   private ReplyEffect<PaymentEvent, Payment> wake(Payment.Live s) {
     PaymentEvent.Builder due = s.due(now());
     if (due == null) {
-      sendOwed(s, true);
+      issuer.reverse(s, true);
       return Effect().none().thenNoReply();
     }
-    return persist(s, "", 0, due).thenRun(after -> sendOwed(after, true)).thenNoReply();
-  }
-
-  /** Sends the owed reversal, if any and none is on the wire; on a wake-up only once its time has come. */
-  private void sendOwed(Payment state, boolean onlyIfDue) {
-    Owed owed = state instanceof Payment.Live live ? live.owed() : null;
-    if (owed == null || reversalInFlight || onlyIfDue && !owed.dueAt(now())) {
-      return;
-    }
-    reversalInFlight = true;
-    Money amount = ((Payment.Live) state).amounts().money(owed.amountMinor());
-    ctx.pipeToSelf(bounded(deps.issuer().reverse(paymentId, owed.kind(), amount), settings().issuerTimeout().toMillis()),
-        (ok, failure) -> {
-          if (failure != null) {
-            failure(failure);
-          }
-          return new ReversalAnswered(owed.kind(), failure == null);
-        });
+    return persist(s, "", 0, due).thenRun(after -> issuer.reverse(after, true)).thenNoReply();
   }
 
   private ReplyEffect<PaymentEvent, Payment> reversalAnswered(Payment.Live s, ReversalAnswered m) {
-    reversalInFlight = false;
-    Owed owed = s.owed();
-    if (owed == null || owed.kind() != m.kind()) {
+    PaymentEvent.Builder event = issuer.reversed(s, m);
+    if (event == null) {
       return Effect().none().thenNoReply();
     }
-    int attempts = owed.attempts() + 1;
-    if (m.acknowledged()) {
-      return persist(s, "", 0, PaymentEvent.newBuilder()
-          .setReversed(Reversed.newBuilder().setAttempts(attempts).setKind(owed.kind()))).thenNoReply();
-    }
-    long pause = Owed.backoffMillis(attempts, settings().reversalRetryMin(), settings().reversalRetryMax());
-    ctx.getLog().warn("Reversal {} ({}) of payment {} failed, next attempt in {} ms", attempts, owed.kind(),
-        paymentId, pause);
-    return persist(s, "", 0, PaymentEvent.newBuilder().setReversalFailed(ReversalFailed.newBuilder()
-            .setKind(owed.kind()).setAttempts(attempts).setNextRetryAtMillis(now() + pause)))
-        .thenRun(after -> timers.startSingleTimer("reversal", new WakeUp(), Duration.ofMillis(pause)))
-        .thenNoReply();
+    return persist(s, "", 0, event).thenRun(after -> {
+      Owed next = ((Payment.Live) after).owed();
+      if (next != null) {
+        timers.startSingleTimer("reversal", new WakeUp(), Duration.ofMillis(next.nextAttemptAtMillis() - now()));
+      }
+    }).thenNoReply();
   }
 
   // --- helpers ----------------------------------------------------------------------------------------
@@ -409,24 +359,6 @@ public final class PaymentEntity
 
   private static Reply answerOf(Payment after, String requestId) {
     return ((Payment.Live) after).core().answers().get(requestId).reply();
-  }
-
-  private static Reply unreadable() {
-    return Reply.of(Outcome.UNREADABLE, "payment_id",
-        "this node cannot read the payment's journal (an event of a newer version?); retry later", null);
-  }
-
-  /** Why an issuer call failed, in fixed words; the exception itself only goes to the log. */
-  private IssuerFailure failure(Throwable failure) {
-    IssuerFailure why = IssuerFailure.of(failure);
-    if (why == IssuerFailure.LINK_FAILURE) {
-      ctx.getLog().warn("Issuer call of payment {} failed: {}", paymentId, failure.toString());
-    }
-    return why;
-  }
-
-  private static <T> CompletionStage<T> bounded(CompletionStage<T> call, long millis) {
-    return call.toCompletableFuture().orTimeout(millis, TimeUnit.MILLISECONDS);
   }
 
   private PaymentSettings settings() {

@@ -21,6 +21,21 @@ public record Reply(Outcome outcome, String field, String reason, PaymentView pa
     return of(Outcome.NOT_FOUND, "payment_id", "no such payment for this acquirer", null);
   }
 
+  static Reply referenceTaken(PaymentView payment) {
+    return of(Outcome.IDEMPOTENCY_CONFLICT, "authorize.acquirer_reference",
+        "this acquirer_reference was already used by another request", payment);
+  }
+
+  static Reply requestIdTaken(String requestId, PaymentView payment) {
+    return of(Outcome.IDEMPOTENCY_CONFLICT, "request_id",
+        "request_id " + requestId + " was already used with different parameters", payment);
+  }
+
+  static Reply unreadable() {
+    return of(Outcome.UNREADABLE, "payment_id",
+        "this node cannot read the payment's journal (an event of a newer version?); retry later", null);
+  }
+
   /** The same answer, given again to a retry. */
   Reply asReplay() {
     return new Reply(outcome, field, reason, payment, true);
