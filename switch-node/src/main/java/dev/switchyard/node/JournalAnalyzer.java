@@ -23,10 +23,10 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
  * change counters every {@code switch.database.analyze-interval} and runs {@code ANALYZE} on those that changed
  * enough since their last analysis. The read journal's tag query, planned on statistics from an emptier table,
  * hash-joins every journal row in the offset range instead of walking the tag index (72 ms instead of 1.4 ms per
- * poll at 26k events, docs/benchmarks.md). Autovacuum would do this too, but it may be off (it is on these test
- * machines) and it looks at most once a minute, which leaves a fresh journal under load on bad plans for its first
- * minute. Checking often and analyzing on change keeps a young journal's statistics current within seconds and a
- * large one's without analyzing it needlessly.
+ * poll at 26k events, docs/perf-log/2026-11-23-statistics-trap.md). Autovacuum would do this too, but it may be off
+ * (it is on these test machines) and it looks at most once a minute, which leaves a fresh journal under load on bad
+ * plans for its first minute. Checking often and analyzing on change keeps a young journal's statistics current
+ * within seconds and a large one's without analyzing it needlessly.
  */
 final class JournalAnalyzer {
 
