@@ -6,6 +6,7 @@ import dev.switchyard.persistence.EventTypes;
 import dev.switchyard.protocol.v1.Money;
 import dev.switchyard.protocol.v1.PaymentEvent;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * The Quickwit document of one payment event: the fields of {@code quickwit/payment-events.json} and no others
@@ -64,6 +65,22 @@ public final class QuickwitDocuments {
       case DISPUTE_REOPENED -> {
         doc.put("dispute_id", e.getDisputeReopened().getDisputeId());
         putIfPresent(doc, "reason", e.getDisputeReopened().getReasonCode());
+      }
+      case INCREMENT_REQUESTED -> amount(doc, e.getIncrementRequested().getAmount());
+      case INCREMENT_DECLINED -> {
+        doc.put("result_code", e.getIncrementDeclined().getResult().name());
+        putIfPresent(doc, "reason", e.getIncrementDeclined().getReason());
+      }
+      case INCREMENT_WITHDRAWN -> {
+        amount(doc, e.getIncrementWithdrawn().getAmount());
+        doc.put("result_code", e.getIncrementWithdrawn().getResult().name());
+        putIfPresent(doc, "reason", e.getIncrementWithdrawn().getReason());
+      }
+      case REVERSAL_FAILED -> doc.put("reason", e.getReversalFailed().getKind().name().toLowerCase(Locale.ROOT)
+          + " not acknowledged, attempt " + e.getReversalFailed().getAttempts());
+      case REQUEST_REFUSED -> {
+        doc.put("result_code", e.getRequestRefused().getResult().name());
+        putIfPresent(doc, "reason", e.getRequestRefused().getReason());
       }
       default -> {
         // reversed, voided: type and state say it all

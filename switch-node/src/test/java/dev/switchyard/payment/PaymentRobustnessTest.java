@@ -96,6 +96,7 @@ class PaymentRobustnessTest {
     kit.persistenceTestKit().persistForRecovery("Payment|" + paymentId, List.of(first, future));
     kit.restart();
     assertThat(kit.getState()).isInstanceOf(Payment.Unreadable.class);
+    int recovered = recoveries.get();
     assertThat(((Payment.Unreadable) kit.getState()).why()).contains("does not know").contains("99");
     var capture = kit.<Reply>runCommand(r -> new PaymentCommand.Capture("c", PaymentFixture.ACQUIRER,
         Money.of(1, "EUR"), false, r));
@@ -104,7 +105,7 @@ class PaymentRobustnessTest {
     assertThat(capture.hasNoEvents()).isTrue();
     var get = kit.<Reply>runCommand(r -> new PaymentCommand.Get("", r));
     assertThat(get.reply().outcome()).isEqualTo(Outcome.UNREADABLE);
-    assertThat(unreadable.get()).isEqualTo(1);
-    assertThat(recoveries.get()).as("recovered once per start, never restarted").isEqualTo(2);
+    assertThat(unreadable.get()).as("counted once, when it recovered").isEqualTo(1);
+    assertThat(recoveries.get()).as("answered without failing and restarting").isEqualTo(recovered);
   }
 }
