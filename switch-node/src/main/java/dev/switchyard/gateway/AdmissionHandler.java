@@ -10,8 +10,9 @@ import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * What an authenticated connection lets in: nothing while the node drains (SHUTTING_DOWN), at most
- * switch.gateway.max-in-flight requests on this connection and max-in-flight-per-node on the node (beyond them
- * OVERLOADED at once, nothing done). Frees a request's slot when its {@link Answer} goes out, and records it in
+ * switch.gateway.max-in-flight requests on this connection and max-in-flight-per-node on the node, of each of which
+ * authorizations (new payments) take at most new-payment-share, so that under overload the payments already let
+ * in can be captured, voided or refunded (beyond the limits OVERLOADED at once, nothing done). Frees a request's slot when its {@link Answer} goes out, and records it in
  * the stats. Stops reading a connection whose answers are not read (outbound buffer above the high watermark) and
  * reads again below the low one, so a client that sends and never reads costs a bounded amount of memory.
  */
@@ -57,13 +58,17 @@ final class AdmissionHandler extends ChannelDuplexHandler {
     }
     if (node.draining()) {
       refuse(ctx, request, ResultCode.SHUTTING_DOWN, "this node is shutting down; reconnect to another node");
-    } else if (inFlight >= settings.maxInFlight()) {
-      refuse(ctx, request, ResultCode.OVERLOADED,
-          "more than " + settings.maxInFlight() + " requests in flight on this connection");
-    } else if (!node.tryAdmit(settings.maxInFlightPerNode())) {
-      // Shed load before it queues behind the journal (docs/operations.md, "Overload").
-      refuse(ctx, request, ResultCode.OVERLOADED,
-          "more than " + settings.maxInFlightPerNode() + " requests in flight on this node; retry later");
+    } else if (inFlight >= (request.hasAuthorize() ? settings.maxNewPaymentsInFlightPerConnection()
+        : settings.maxInFlight())) {
+      refuse(ctx, request, ResultCode.OVERLOADED, request.hasAuthorize()
+          ? "more than " + settings.maxNewPaymentsInFlightPerConnection() + " new payments in flight on this connection"
+          : "more than " + settings.maxInFlight() + " requests in flight on this connection");
+    } else if (!node.tryAdmit(
+        request.hasAuthorize() ? settings.maxNewPaymentsInFlight() : settings.maxInFlightPerNode())) {
+      // Shed load before it queues behind the journal, new payments first (docs/operations.md, "Overload").
+      refuse(ctx, request, ResultCode.OVERLOADED, request.hasAuthorize()
+          ? "more than " + settings.maxNewPaymentsInFlight() + " new payments in flight on this node; retry later"
+          : "more than " + settings.maxInFlightPerNode() + " requests in flight on this node; retry later");
     } else {
       inFlight++;
       GatewayMetrics.IN_FLIGHT.increment();

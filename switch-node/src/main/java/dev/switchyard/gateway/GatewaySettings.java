@@ -12,6 +12,7 @@ public record GatewaySettings(
     int maxFrameBytes,
     int maxInFlight,
     int maxInFlightPerNode,
+    double newPaymentShare,
     Duration requestTimeout,
     Duration issuerTimeout,
     Duration helloTimeout,
@@ -44,6 +45,7 @@ public record GatewaySettings(
         (int) g.getBytes("max-frame-size").longValue(),
         g.getInt("max-in-flight"),
         g.getInt("max-in-flight-per-node"),
+        g.getDouble("new-payment-share"),
         g.getDuration("request-timeout"),
         config.getDuration("switch.payment.issuer-timeout"),
         g.getDuration("hello-timeout"),
@@ -54,6 +56,16 @@ public record GatewaySettings(
         (int) g.getBytes("write-buffer-low").longValue(),
         (int) g.getBytes("write-buffer-high").longValue(),
         Map.copyOf(secrets));
+  }
+
+  /** The node's in-flight slots authorizations may take; the rest is kept for payments already let in. */
+  public int maxNewPaymentsInFlight() {
+    return Math.max(1, (int) (maxInFlightPerNode * newPaymentShare));
+  }
+
+  /** The same share of a connection's slots. */
+  public int maxNewPaymentsInFlightPerConnection() {
+    return Math.max(1, (int) (maxInFlight * newPaymentShare));
   }
 
   @Override

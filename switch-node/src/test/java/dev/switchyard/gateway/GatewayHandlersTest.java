@@ -60,7 +60,7 @@ class GatewayHandlersTest {
   }
 
   private static GatewaySettings settings(int perConnection, int perNode) {
-    return new GatewaySettings("127.0.0.1", 0, 65_536, perConnection, perNode, Duration.ofSeconds(5),
+    return new GatewaySettings("127.0.0.1", 0, 65_536, perConnection, perNode, 0.5, Duration.ofSeconds(5),
         Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofSeconds(10),
         100_000_000_000L, 0, 256, 1024, Map.of("acq-a", "secret-a"));
   }
@@ -199,6 +199,20 @@ class GatewayHandlersTest {
     assertThat(shed.getResult()).isEqualTo(ResultCode.OVERLOADED);
     assertThat(shed.getReason()).contains("on this node");
     assertThat(backend.asked).hasSize(3);
+  }
+
+  @Test
+  void newPaymentsAreShedFirstSoThatPaymentsLetInCanFinish() {
+    EmbeddedChannel ch = session(settings(10, 4));
+    ch.writeInbound(authorize(1, "o-1"), authorize(2, "o-2"), authorize(3, "o-3"));
+    AcquirerResponse shed = answer(ch);
+    assertThat(shed.getCorrelationId()).isEqualTo(3);
+    assertThat(shed.getResult()).isEqualTo(ResultCode.OVERLOADED);
+    assertThat(shed.getReason()).contains("new payments");
+    ch.writeInbound(get(4), get(5));
+    assertThat(backend.asked).as("two authorizations, then the slots kept for payments let in").hasSize(4);
+    ch.writeInbound(get(6));
+    assertThat(((AcquirerResponse) answer(ch)).getReason()).contains("requests in flight on this node");
   }
 
   @Test

@@ -227,6 +227,7 @@ class GatewayOverloadIT {
   @Test
   void beyondTheNodesInFlightLimitTheAnswerIsOverloadedAndNothingIsDone() throws Exception {
     start(Map.of("switch.gateway.max-in-flight", 10, "switch.gateway.max-in-flight-per-node", 3,
+        "switch.gateway.new-payment-share", 1.0,
         "switch.gateway.request-timeout", "1s", "switch.payment.issuer-timeout", "2s"));
     SwitchClient client = sessions(1).get(0);
     List<CompletableFuture<AcquirerResponse>> slow = new ArrayList<>();

@@ -27,7 +27,7 @@ class JournalCapacityTest {
     var config = SwitchNode.loadConfig("local", ConfigFactory.parseMap(Map.of("jdbc-journal.bufferSize", 1_000)));
     assertThatThrownBy(() -> JournalCapacity.check(config))
         .hasMessageContaining("jdbc-journal.bufferSize is 1000")
-        .hasMessageContaining("switch.gateway.max-in-flight-per-node (2048)")
+        .hasMessageContaining("switch.gateway.max-in-flight-per-node (2560)")
         .hasMessageContaining("switch.deadlines.batch-size (4000)");
   }
 }
