@@ -51,7 +51,8 @@ public final class ClientCommand implements Runnable {
   @Option(names = "--request-id", scope = ScopeType.INHERIT, description = "Idempotency key; generated when absent.")
   String requestId;
 
-  @Option(names = "--timeout", scope = ScopeType.INHERIT, defaultValue = "15s", description = "How long to wait for the answer.")
+  @Option(names = "--timeout", scope = ScopeType.INHERIT, defaultValue = "15s",
+      description = "How long to wait for the answer.")
   String timeout;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

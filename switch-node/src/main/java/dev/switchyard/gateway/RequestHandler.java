@@ -80,6 +80,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<AcquirerRequest> 
         var c = MDC.putCloseable("correlation_id", Long.toString(correlation))) {
       log.error("Request failed inside the switch: {}", cause.toString());
     }
-    return Responses.refusal(correlation, ResultCode.SYSTEM_ERROR, "", "internal failure; retry with the same request_id");
+    return Responses.refusal(correlation, ResultCode.SYSTEM_ERROR, "",
+        "internal failure; retry with the same request_id");
   }
 }

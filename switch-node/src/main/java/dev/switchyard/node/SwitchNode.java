@@ -90,7 +90,8 @@ public final class SwitchNode implements AutoCloseable {
         db, migrated.targetSchemaVersion, migrated.migrationsExecuted);
     HikariDataSource dataSource = Databases.pool(db, "switch-own");
     PaymentSettings settings = PaymentSettings.create(config);
-    PaymentEntity.Dependencies deps = new PaymentEntity.Dependencies(settings, issuer, clock, new KamonPaymentMetrics());
+    PaymentEntity.Dependencies deps =
+        new PaymentEntity.Dependencies(settings, issuer, clock, new KamonPaymentMetrics());
     PaymentDeadlines.Settings deadlines = PaymentDeadlines.Settings.create(config);
     boolean joinSelf = config.getBoolean("switch.cluster.join-self");
     Metrics.start(config);

@@ -253,7 +253,8 @@ public final class PaymentEntity
     }
     PaymentEvent.Builder body = PaymentEvent.newBuilder().setRequestRefused(RequestRefused.newBuilder()
         .setResult(ResultCodes.toWire(refusal.outcome())).setField(refusal.field()).setReason(refusal.reason()));
-    return persist(s, r.requestId(), r.paramsHash(), body).thenReply(r.replyTo(), after -> answerOf(after, r.requestId()));
+    return persist(s, r.requestId(), r.paramsHash(), body)
+        .thenReply(r.replyTo(), after -> answerOf(after, r.requestId()));
   }
 
   private ReplyEffect<PaymentEvent, Payment> get(Payment.Live s, Get g) {

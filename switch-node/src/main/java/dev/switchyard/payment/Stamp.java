@@ -25,7 +25,8 @@ final class Stamp {
     }
     if (!(state.apply(body.build()) instanceof Payment.Live after)) {
       throw new IllegalStateException("A " + Payment.kind(body.build()) + " event does not apply to payment "
-          + (state instanceof Payment.Live live ? live.origin().paymentId() + " in " + live.status() : "not yet created"));
+          + (state instanceof Payment.Live live ? live.origin().paymentId() + " in " + live.status()
+              : "not yet created"));
     }
     return body.setStateAfter(after.status()).build();
   }

@@ -142,7 +142,8 @@ class GatewayOverloadIT {
     int total = 30_000;
     long intervalNanos = 1_000_000_000L / 5_000;
     List<CompletableFuture<AcquirerResponse>> answers = new ArrayList<>(total);
-    java.util.concurrent.ScheduledExecutorService pacer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+    java.util.concurrent.ScheduledExecutorService pacer =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
     CompletableFuture<Void> sent = new CompletableFuture<>();
     java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
     pacer.scheduleAtFixedRate(() -> {

@@ -77,7 +77,8 @@ class PaymentRecoveryIT {
   }
 
   private static String authorize(SwitchNode node, String ref, long amount, String rid) throws Exception {
-    CardProtector protector = new CardProtector(node.system().settings().config().getString("switch.card.pan-hash-key"));
+    CardProtector protector =
+        new CardProtector(node.system().settings().config().getString("switch.card.pan-hash-key"));
     String id = PaymentIds.derive(ACQ, ref);
     Reply reply = ask(node, id, r -> new PaymentCommand.Authorize(rid, ACQ, ref, "m-1",
         Money.of(amount, "EUR"), protector.protect(PAN, 12, 2031), r));

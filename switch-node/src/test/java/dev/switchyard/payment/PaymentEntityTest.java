@@ -294,11 +294,8 @@ class PaymentEntityTest {
   @Test
   void aRestartDuringAnIncrementWithdrawsItAndReversesItAtTheIssuer() {
     ScriptedIssuer issuer = new ScriptedIssuer(0);
-    PaymentFixture p = new PaymentFixture(testKit.system(), issuer, Duration.ofSeconds(30));
-    p.authorize(5_000);
     TestProbe<Reply> acquirer = testKit.createTestProbe();
-    p.kit.runCommand(new PaymentCommand.IncrementAuthorization("inc-1", PaymentFixture.ACQUIRER,
-        Money.of(2_000, "EUR"), acquirer.ref()));
+    PaymentFixture p = withIncrementAtTheIssuer(issuer, acquirer);
     assertThat(journal(p)).anyMatch(PaymentEvent::hasIncrementRequested);
     p.kit.restart();
     eventually(Duration.ofSeconds(3), () -> {
@@ -319,11 +316,8 @@ class PaymentEntityTest {
   @Test
   void anIncrementApprovedAfterTheHoldExpiredIsReversedNotApplied() {
     ScriptedIssuer issuer = new ScriptedIssuer(0);
-    PaymentFixture p = new PaymentFixture(testKit.system(), issuer, Duration.ofSeconds(30));
-    p.authorize(5_000);
     TestProbe<Reply> acquirer = testKit.createTestProbe();
-    p.kit.runCommand(new PaymentCommand.IncrementAuthorization("inc-1", PaymentFixture.ACQUIRER,
-        Money.of(2_000, "EUR"), acquirer.ref()));
+    PaymentFixture p = withIncrementAtTheIssuer(issuer, acquirer);
     p.clock.advance(Duration.ofDays(8));
     p.wakeUp();
     issuer.increments.remove().complete(IssuerGateway.Decision.approve("777777"));
@@ -343,17 +337,22 @@ class PaymentEntityTest {
   @Test
   void requestsWaitWhileAnIncrementIsWithTheIssuerAndAreServedAfter() {
     ScriptedIssuer issuer = new ScriptedIssuer(0);
-    PaymentFixture p = new PaymentFixture(testKit.system(), issuer, Duration.ofSeconds(30));
-    p.authorize(5_000);
     TestProbe<Reply> acquirer = testKit.createTestProbe();
-    p.kit.runCommand(new PaymentCommand.IncrementAuthorization("inc-1", PaymentFixture.ACQUIRER,
-        Money.of(2_000, "EUR"), acquirer.ref()));
+    PaymentFixture p = withIncrementAtTheIssuer(issuer, acquirer);
     p.kit.runCommand(new PaymentCommand.Capture("cap-1", PaymentFixture.ACQUIRER, Money.of(7_000, "EUR"), false,
         acquirer.ref()));
     acquirer.expectNoMessage(Duration.ofMillis(100));
     issuer.increments.remove().complete(IssuerGateway.Decision.approve("777777"));
     assertThat(acquirer.receiveMessage().payment().getAuthorizedMinor()).isEqualTo(7_000);
     assertThat(acquirer.receiveMessage().payment().getState()).isEqualTo(PaymentState.CAPTURED);
+  }
+
+  /** An authorization of 5,000 whose increment of 2,000 ("inc-1") waits for the issuer to be answered by hand. */
+  private PaymentFixture withIncrementAtTheIssuer(ScriptedIssuer issuer, TestProbe<Reply> acquirer) {
+    PaymentFixture p = new PaymentFixture(testKit.system(), issuer, Duration.ofSeconds(30));
+    p.authorize(5_000);
+    p.sendIncrement("inc-1", 2_000, acquirer.ref());
+    return p;
   }
 
   // --- refunds --------------------------------------------------------------------------------------

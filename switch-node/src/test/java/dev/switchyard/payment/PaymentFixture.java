@@ -96,6 +96,11 @@ final class PaymentFixture {
     return run(r -> new PaymentCommand.IncrementAuthorization(requestId, ACQUIRER, Money.of(amount, "EUR"), r));
   }
 
+  /** Sends an increment without waiting for its answer, which goes to {@code replyTo} once the issuer decides. */
+  void sendIncrement(String requestId, long amount, org.apache.pekko.actor.typed.ActorRef<Reply> replyTo) {
+    kit.runCommand(new PaymentCommand.IncrementAuthorization(requestId, ACQUIRER, Money.of(amount, "EUR"), replyTo));
+  }
+
   CommandResultWithReply<PaymentCommand, PaymentEvent, Payment, Reply> openDispute(String disputeId, long amount) {
     return run(r -> new PaymentCommand.OpenDispute(rid(), disputeId, Money.of(amount, "EUR"), "10.4", 0, r));
   }

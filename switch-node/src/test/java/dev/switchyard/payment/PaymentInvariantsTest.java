@@ -164,7 +164,8 @@ class PaymentInvariantsTest {
     assertThat(a.captured()).as(at + " C <= A").isLessThanOrEqualTo(a.authorized());
     assertThat(a.refunded() + a.chargedBack()).as(at + " R + D >= 0").isGreaterThanOrEqualTo(0);
     assertThat(a.refunded() + a.chargedBack()).as(at + " R + D <= C").isLessThanOrEqualTo(a.captured());
-    assertThat(p.disputes().openAmount()).as(at + " open dispute <= C - R").isLessThanOrEqualTo(a.captured() - a.refunded());
+    assertThat(p.disputes().openAmount()).as(at + " open dispute <= C - R")
+        .isLessThanOrEqualTo(a.captured() - a.refunded());
     assertThat(p.disputes().all().stream().filter(Dispute::isOpen).count()).as(at + " one open dispute at most")
         .isLessThanOrEqualTo(1);
     // A payment with something capturable is not terminal, and one that no longer holds was released.

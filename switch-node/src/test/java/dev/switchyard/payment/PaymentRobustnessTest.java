@@ -37,8 +37,7 @@ class PaymentRobustnessTest {
     PaymentFixture p = new PaymentFixture(testKit.system(), issuer, Duration.ofSeconds(30));
     p.authorize(5_000);
     TestProbe<Reply> acquirer = testKit.createTestProbe();
-    p.kit.runCommand(new PaymentCommand.IncrementAuthorization("inc", PaymentFixture.ACQUIRER,
-        Money.of(100, "EUR"), acquirer.ref()));
+    p.sendIncrement("inc", 100, acquirer.ref());
     int sent = STASH + 2;
     for (int i = 0; i < sent; i++) {
       p.kit.runCommand(new PaymentCommand.Capture("cap-" + i, PaymentFixture.ACQUIRER, Money.of(1, "EUR"), false,

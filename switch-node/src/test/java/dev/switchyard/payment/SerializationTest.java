@@ -132,8 +132,7 @@ class SerializationTest {
     ScriptedIssuer issuer = new ScriptedIssuer(Integer.MAX_VALUE);
     PaymentFixture open = new PaymentFixture(testKit.system(), issuer, java.time.Duration.ofSeconds(30));
     open.authorize(4_000);
-    open.kit.runCommand(new PaymentCommand.IncrementAuthorization("inc", PaymentFixture.ACQUIRER,
-        Money.of(100, "EUR"), testKit.<Reply>createTestProbe().ref()));
+    open.sendIncrement("inc", 100, testKit.<Reply>createTestProbe().ref());
     assertThat(((Open) open.kit.getState()).pending()).isNotNull();
     assertThat(roundTrip(open.kit.getState())).isEqualTo(open.kit.getState());
 
