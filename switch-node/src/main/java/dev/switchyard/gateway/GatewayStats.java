@@ -122,7 +122,12 @@ public final class GatewayStats implements Extension {
     auth.put("declined", declinedCount.sum());
     auth.put("approvalRate", decided == 0 ? 0.0 : (double) approved / decided);
     ObjectNode average = auth.putObject("averageApprovedAmountMinor");
-    new TreeMap<>(approvedByCurrency).forEach((currency, sums) -> average.put(currency, sums[1].sum() / sums[0].sum()));
+    new TreeMap<>(approvedByCurrency).forEach((currency, sums) -> {
+      long count = sums[0].sum();
+      if (count > 0) {
+        average.put(currency, sums[1].sum() / count);
+      }
+    });
     return root;
   }
 

@@ -17,8 +17,9 @@ import org.slf4j.MDC;
 /**
  * The requests of one authenticated acquirer: validates each before any payment is touched, maps it to its
  * payment's command, asks without blocking and writes the answer when it comes, in whatever order answers come.
- * A request that asks the issuer waits for the issuer deadline plus switch.gateway.request-timeout, any other
- * the request timeout alone, so an answer the issuer gives in time is never answered TIMEOUT.
+ * A request that changes a payment waits for the issuer deadline plus switch.gateway.request-timeout (it may ask
+ * the issuer, or wait behind an increment the issuer is deciding), a read the request timeout alone, so an answer
+ * the issuer gives in time is never answered TIMEOUT.
  */
 final class RequestHandler extends SimpleChannelInboundHandler<AcquirerRequest> {
 
@@ -56,7 +57,7 @@ final class RequestHandler extends SimpleChannelInboundHandler<AcquirerRequest> 
       return;
     }
     RequestMapper.Dispatch dispatch = mapper.map(acquirerId, request);
-    Duration timeout = dispatch.asksIssuer()
+    Duration timeout = dispatch.waitsForIssuer()
         ? settings.issuerTimeout().plus(settings.requestTimeout()) : settings.requestTimeout();
     // The answer is handled on this connection's event loop. The executor must be explicit: the ask's stage
     // runs even plain whenComplete callbacks asynchronously, and without an executor that means the JDK's

@@ -17,8 +17,11 @@ import org.apache.pekko.japi.function.Function;
  */
 final class RequestMapper {
 
-  /** Which payment to ask, with which command, and whether the payment will ask the issuer. */
-  record Dispatch(String paymentId, Function<ActorRef<Reply>, PaymentCommand> command, boolean asksIssuer) {}
+  /**
+   * Which payment to ask, with which command, and whether the answer may wait for the issuer: an authorization or
+   * an increment asks it, and any other change to a payment waits behind an increment the issuer is deciding.
+   */
+  record Dispatch(String paymentId, Function<ActorRef<Reply>, PaymentCommand> command, boolean waitsForIssuer) {}
 
   private final CardProtector cards;
 
@@ -45,14 +48,14 @@ final class RequestMapper {
         Money amount = Money.fromProto(request.getCapture().getAmount());
         boolean isFinal = request.getCapture().getFinal();
         yield new Dispatch(request.getCapture().getPaymentId(),
-            r -> new PaymentCommand.Capture(rid, acquirerId, amount, isFinal, r), false);
+            r -> new PaymentCommand.Capture(rid, acquirerId, amount, isFinal, r), true);
       }
       case VOID -> new Dispatch(request.getVoid().getPaymentId(),
-          r -> new PaymentCommand.VoidAuthorization(rid, acquirerId, r), false);
+          r -> new PaymentCommand.VoidAuthorization(rid, acquirerId, r), true);
       case REFUND -> {
         Money amount = Money.fromProto(request.getRefund().getAmount());
         yield new Dispatch(request.getRefund().getPaymentId(),
-            r -> new PaymentCommand.Refund(rid, acquirerId, amount, r), false);
+            r -> new PaymentCommand.Refund(rid, acquirerId, amount, r), true);
       }
       case GET -> {
         var get = request.getGet();

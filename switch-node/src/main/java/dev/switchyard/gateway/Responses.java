@@ -32,10 +32,18 @@ final class Responses {
         .setCorrelationId(correlation).setResult(code).setField(field).setReason(reason).build();
   }
 
-  /** Writes a last answer, then closes this connection only. */
+  /**
+   * Writes a last answer, then closes this connection only. A connection whose answers are not being read gets
+   * none: it is closed at once, since a last write would wait for a reader that never comes.
+   */
   static void closeWith(ChannelHandlerContext ctx, AcquirerResponse response) {
-    if (ctx.channel().isActive()) {
+    if (!ctx.channel().isActive()) {
+      return;
+    }
+    if (ctx.channel().isWritable()) {
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    } else {
+      ctx.close();
     }
   }
 

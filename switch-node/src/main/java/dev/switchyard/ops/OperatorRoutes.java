@@ -90,6 +90,10 @@ public final class OperatorRoutes implements ManagementRouteProvider {
       if (answer.outcome() == Outcome.NOT_FOUND) {
         return java.util.concurrent.CompletableFuture.completedFuture(error(StatusCodes.NOT_FOUND, "no such payment"));
       }
+      if (answer.outcome() == Outcome.OVERLOADED) {
+        return java.util.concurrent.CompletableFuture.completedFuture(
+            error(StatusCodes.SERVICE_UNAVAILABLE, "the payment is too busy to answer; try again"));
+      }
       return journal.currentEventsByPersistenceId(PaymentEntity.ENTITY_KEY.name() + "|" + id, 0, Long.MAX_VALUE)
           .runWith(Sink.seq(), system)
           .thenApplyAsync(events -> json(StatusCodes.OK, paymentJson(answer, events)), ec);
@@ -99,7 +103,13 @@ public final class OperatorRoutes implements ManagementRouteProvider {
 
   private static ObjectNode paymentJson(Reply answer, List<EventEnvelope> events) {
     ObjectNode root = JSON.createObjectNode();
-    root.set("payment", proto(answer.payment()));
+    if (answer.payment() != null) {
+      root.set("payment", proto(answer.payment()));
+    } else {
+      // An unreadable payment has no state to show; its timeline is what an operator needs to look at.
+      root.put("outcome", answer.outcome().name());
+      root.put("reason", answer.reason());
+    }
     ArrayNode timeline = root.putArray("timeline");
     for (EventEnvelope envelope : events) {
       if (envelope.event() instanceof PaymentEvent event) {

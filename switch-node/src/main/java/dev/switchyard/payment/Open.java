@@ -77,7 +77,10 @@ record Open(Core core, Amounts amounts, Hold hold, Disputes disputes, PendingInc
 
   // --- rules ------------------------------------------------------------------------------------------
 
-  Decision capture(Capture c) {
+  Decision capture(Capture c, long now) {
+    if (hold.expiredAt(now)) {
+      return lapsed(c.operation());
+    }
     Refusal invalid = Decision.amountIn(amounts.currency(), "capture.amount", c.amount());
     if (invalid != null) {
       return invalid;
@@ -103,6 +106,13 @@ record Open(Core core, Amounts amounts, Hold hold, Disputes disputes, PendingInc
   Decision increment(IncrementAuthorization i, long now, PaymentSettings settings) {
     if (amounts.captured() != 0) {
       return Decision.invalidState(i.operation(), status());
+    }
+    if (hold.expiredAt(now)) {
+      return lapsed(i.operation());
+    }
+    if (pending != null) {
+      return new Refusal(Outcome.INVALID_STATE, "payment_id",
+          "another incremental authorization is waiting for the issuer; one at a time");
     }
     if (owed != null) {
       return new Refusal(Outcome.INVALID_STATE, "payment_id",
@@ -141,6 +151,13 @@ record Open(Core core, Amounts amounts, Hold hold, Disputes disputes, PendingInc
         .setAmount(amounts.money(pending.amountMinor()).toProto())
         .setAuthCode(d.authCode())
         .setExpiresAtMillis(Math.max(hold.expiresAtMillis(), now + settings.holdWindow().toMillis())));
+  }
+
+  /** The hold's time is up, and its expiry is only waiting to be recorded: nothing may use it any more. */
+  private Refusal lapsed(String operation) {
+    return new Refusal(Outcome.INVALID_STATE, "payment_id",
+        operation + " is not allowed: the authorization's hold expired at " + java.time.Instant.ofEpochMilli(
+            hold.expiresAtMillis()));
   }
 
   private PaymentEvent.Builder withdrawn(ResultCode result, String reason, long now, PaymentSettings settings) {

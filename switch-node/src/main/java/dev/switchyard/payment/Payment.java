@@ -95,7 +95,11 @@ public sealed interface Payment permits Payment.Empty, Payment.Unreadable, Payme
       if (next == null) {
         return new Unreadable(core().version() + 1, kind(event) + " does not apply to a payment in " + status());
       }
-      return core().recording(event, next);
+      try {
+        return core().recording(event, next);
+      } catch (IllegalArgumentException unknownCode) {
+        return new Unreadable(core().version() + 1, kind(event) + " with " + unknownCode.getMessage());
+      }
     }
 
     /** What an answer shows: never more of the card than BIN and last four. */

@@ -191,8 +191,11 @@ public final class PaymentEntity
         .onCommand(IssuerFailed.class, (s, m) -> inDoubt(s, m.failure()))
         .onCommand(WakeUp.class, (s, w) -> s.deadlinePassed(now())
             ? inDoubt(s, IssuerFailure.DEADLINE_PASSED) : Effect().none().thenNoReply());
+    // Another authorization for a reference already used is a conflict in every phase, never recorded.
+    b.forStateType(Payment.Live.class)
+        .onCommand(Authorize.class, (s, a) -> Effect().reply(a.replyTo(), Reply.referenceTaken(s.view())));
     b.forStateType(Open.class)
-        .onCommand(Capture.class, (s, c) -> decide(s, c, s.capture(c)))
+        .onCommand(Capture.class, (s, c) -> decide(s, c, s.capture(c, now())))
         .onCommand(VoidAuthorization.class, (s, v) -> decide(s, v, s.voidAuthorization(v, now(), settings())))
         .onCommand(IncrementAuthorization.class, this::increment)
         .onCommand(IncrementAnswered.class, this::incrementAnswered);
@@ -209,7 +212,6 @@ public final class PaymentEntity
         .onCommand(RequestCommand.class, (s, r) -> decide(s, r, s.refusal()));
     b.forStateType(Payment.Live.class)
         .onCommand(Get.class, this::get)
-        .onCommand(Authorize.class, (s, a) -> Effect().reply(a.replyTo(), Reply.referenceTaken(s.view())))
         .onCommand(RequestCommand.class, (s, r) -> decide(s, r, Decision.invalidState(r.operation(), s.status())))
         .onCommand(WakeUp.class, (s, w) -> wake(s))
         .onCommand(ReversalAnswered.class, this::reversalAnswered);
@@ -219,7 +221,7 @@ public final class PaymentEntity
 
   /**
    * Checked before the phase: another acquirer's payment is not found; an answered request id gets its answer
-   * again (or a conflict); while an increment waits for the issuer, requests wait for it in the stash.
+   * again (or a conflict); while an increment waits for the issuer, other requests wait for it in the stash.
    */
   private ReplyEffect<PaymentEvent, Payment> answeredOrBusy(Payment.Live p, RequestCommand r) {
     if (r instanceof AcquirerCommand a && !a.acquirerId().equals(p.origin().acquirerId())) {
@@ -230,7 +232,12 @@ public final class PaymentEntity
       return Effect().reply(r.replyTo(), earlier.paramsHash() == r.paramsHash()
           ? earlier.reply().asReplay() : Reply.requestIdTaken(r.requestId(), p.view()));
     }
-    return p instanceof Open open && open.pending() != null ? Effect().stash() : null;
+    if (p instanceof Open open && open.pending() != null) {
+      // One increment at a time: another is refused by the phase; everything else, and a retry of this one, waits.
+      boolean another = r instanceof IncrementAuthorization && !r.requestId().equals(open.pending().requestId());
+      return another ? null : Effect().stash();
+    }
+    return null;
   }
 
   /** Persists the event of an allowed command and answers with the payment after it; records a refusal. */
@@ -239,7 +246,7 @@ public final class PaymentEntity
       return refuse(s, r, refusal);
     }
     return persist(s, r.requestId(), r.paramsHash(), ((Accept) d).event())
-        .thenRun(after -> issuer.reverse(after, false))
+        .thenRun(after -> sendOwed(s, after))
         .thenReply(r.replyTo(), after -> answerOf(after, r.requestId()));
   }
 
@@ -288,13 +295,16 @@ public final class PaymentEntity
     ctx.getLog().warn("Payment {} is in doubt: {}", paymentId, failure.reason());
     return persist(s, "", 0, s.inDoubt(failure, now(), settings()))
         .thenRun(this::answerAwaiting)
-        .thenRun(after -> issuer.reverse(after, false))
+        .thenRun(after -> sendOwed(s, after))
         .thenNoReply();
   }
 
+  /** The decision to everyone who asked: the first request's answer, and to its retries the same as a replay. */
   private void answerAwaiting(Payment after) {
     Reply reply = answerOf(after, ((Payment.Live) after).origin().requestId());
-    awaitingDecision.forEach(ref -> ref.tell(reply));
+    for (int i = 0; i < awaitingDecision.size(); i++) {
+      awaitingDecision.get(i).tell(i == 0 ? reply : reply.asReplay());
+    }
     awaitingDecision.clear();
   }
 
@@ -317,7 +327,7 @@ public final class PaymentEntity
     }
     EffectBuilder<PaymentEvent, Payment> effect = persist(s, pending.requestId(), pending.paramsHash(),
         s.incrementDecided(m.decision(), m.failure(), now(), settings()))
-        .thenRun(after -> issuer.reverse(after, false));
+        .thenRun(after -> sendOwed(s, after));
     return (m.replyTo() == null
         ? effect.thenNoReply()
         : effect.thenReply(m.replyTo(), after -> answerOf(after, pending.requestId())))
@@ -338,6 +348,8 @@ public final class PaymentEntity
   private ReplyEffect<PaymentEvent, Payment> reversalAnswered(Payment.Live s, ReversalAnswered m) {
     PaymentEvent.Builder event = issuer.reversed(s, m);
     if (event == null) {
+      // What was on the wire is no longer what is owed (a void's release replaced an increment's reversal).
+      issuer.reverse(s, false);
       return Effect().none().thenNoReply();
     }
     return persist(s, "", 0, event).thenRun(after -> {
@@ -349,6 +361,12 @@ public final class PaymentEntity
   }
 
   // --- helpers ----------------------------------------------------------------------------------------
+
+  /** A reversal this event made owed goes out at once; one owed before goes out only when its time has come. */
+  private void sendOwed(Payment.Live before, Payment after) {
+    Owed owed = after instanceof Payment.Live live ? live.owed() : null;
+    issuer.reverse(after, owed == null || owed.equals(before.owed()));
+  }
 
   /** Persists one event, stamped with what every event carries, timing the journal's acknowledgement. */
   private EffectBuilder<PaymentEvent, Payment> persist(

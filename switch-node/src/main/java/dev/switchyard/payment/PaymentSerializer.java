@@ -51,7 +51,12 @@ public final class PaymentSerializer extends SerializerWithStringManifest {
         return Snapshots.fromProto(PaymentReply.parseFrom(bytes));
       }
       if (SNAPSHOT.equals(manifest)) {
-        return Snapshots.fromSnapshot(PaymentSnapshot.parseFrom(bytes));
+        PaymentSnapshot snapshot = PaymentSnapshot.parseFrom(bytes);
+        try {
+          return Snapshots.fromSnapshot(snapshot);
+        } catch (IllegalArgumentException unknownCode) {
+          return new Payment.Unreadable(snapshot.getView().getVersion(), "a snapshot with " + unknownCode.getMessage());
+        }
       }
     } catch (InvalidProtocolBufferException e) {
       NotSerializableException failure = new NotSerializableException("Corrupt " + manifest + ": " + e.getMessage());

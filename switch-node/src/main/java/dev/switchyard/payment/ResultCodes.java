@@ -51,7 +51,8 @@ public final class ResultCodes {
   public static Outcome fromWire(ResultCode code) {
     Outcome outcome = FROM_WIRE.get(code);
     if (outcome == null) {
-      throw new IllegalArgumentException("No payment outcome has the result code " + code);
+      throw new IllegalArgumentException("a result code this version does not know (" + code
+          + (code == ResultCode.UNRECOGNIZED ? "" : " " + code.getNumber()) + ")");
     }
     return outcome;
   }

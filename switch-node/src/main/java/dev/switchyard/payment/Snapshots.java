@@ -110,7 +110,7 @@ final class Snapshots {
       case AUTHORIZING -> new Authorizing(core, amounts, s.getIssuerDeadlineMillis());
       case IN_DOUBT -> new InDoubt(core, amounts, owed);
       case AUTHORIZED, PARTIALLY_CAPTURED -> new Open(core, amounts, hold, all, pending, owed);
-      // Before the fix, refunding all of a partial capture wrote REFUNDED with the remainder still held.
+      // Snapshots of 0.1 say REFUNDED for a partial capture refunded in full, with the remainder still held.
       case REFUNDED -> !s.getFinalCaptured() && amounts.uncaptured() > 0
           ? new Open(core, amounts, hold, all, pending, owed)
           : new Settled(core, amounts, hold, all, owed);

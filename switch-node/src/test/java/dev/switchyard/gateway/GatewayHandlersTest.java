@@ -251,6 +251,19 @@ class GatewayHandlersTest {
     assertThat(second.getReason()).doesNotContain("secret internal detail");
   }
 
+  @Test
+  void anIdleConnectionWhoseAnswersAreNotReadIsClosedWithoutWaitingForALastWrite() {
+    EmbeddedChannel ch = session(settings(1_000, 1_000));
+    ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(64, 256));
+    AcquirerRequest bad = AcquirerRequest.newBuilder().setCorrelationId(9).setRequestId("r")
+        .setCapture(Capture.newBuilder().setPaymentId("nope")).build();
+    for (int i = 0; i < 100 && ch.isWritable(); i++) {
+      ch.pipeline().fireChannelRead(bad);
+    }
+    ch.pipeline().fireUserEventTriggered(io.netty.handler.timeout.IdleStateEvent.ALL_IDLE_STATE_EVENT);
+    assertThat(ch.isOpen()).isFalse();
+  }
+
   /** Hole 10: answers piling up unread stop the reading of the connection, and reading resumes once they drain. */
   @Test
   void aConnectionWhoseAnswersAreNotReadIsNotReadEither() {

@@ -149,6 +149,32 @@ class PaymentEntityTest {
     f.authorize(1_000);
     var again = f.authorize(1_000);
     assertRefused(again, Outcome.IDEMPOTENCY_CONFLICT, "authorize.acquirer_reference");
+    assertThat(again.hasNoEvents()).as("a conflict is not recorded").isTrue();
+  }
+
+  @Test
+  void anotherAuthorizationOfADeclinedPaymentIsAConflictTooNotARecordedRefusal() {
+    f.authorize(1_005);
+    var again = f.authorize(1_000);
+    assertRefused(again, Outcome.IDEMPOTENCY_CONFLICT, "authorize.acquirer_reference");
+    assertThat(again.hasNoEvents()).isTrue();
+  }
+
+  /** The issuer still deciding: a retry of the same authorization gets the decision too, marked as a replay. */
+  @Test
+  void aRetryWhileTheIssuerDecidesGetsTheSameAnswerAsAReplay() {
+    PaymentFixture slow = new PaymentFixture(testKit.system(),
+        new IssuerSimulator(Duration.ZERO, 91, 0), Duration.ofMillis(300));
+    TestProbe<Reply> first = testKit.createTestProbe();
+    TestProbe<Reply> retry = testKit.createTestProbe();
+    slow.kit.runCommand(new PaymentCommand.Authorize("auth-1", PaymentFixture.ACQUIRER, "ref", "m-1",
+        Money.of(2_091, "EUR"), PaymentFixture.CARD, first.ref()));
+    slow.kit.runCommand(new PaymentCommand.Authorize("auth-1", PaymentFixture.ACQUIRER, "ref", "m-1",
+        Money.of(2_091, "EUR"), PaymentFixture.CARD, retry.ref()));
+    Reply answer = first.receiveMessage(Duration.ofSeconds(3));
+    assertThat(answer.outcome()).isEqualTo(Outcome.ISSUER_UNAVAILABLE);
+    assertThat(answer.replayed()).isFalse();
+    assertThat(retry.receiveMessage(Duration.ofSeconds(3))).isEqualTo(answer.asReplay());
   }
 
   // --- capture --------------------------------------------------------------------------------------
@@ -192,6 +218,18 @@ class PaymentEntityTest {
   void captureOfNegativeAmountIsRefused() {
     f.authorize(5_000);
     assertRefused(f.capture(-5, false), Outcome.INVALID_REQUEST, "capture.amount.minor_units");
+  }
+
+  @Test
+  void aCaptureAfterTheHoldLapsedIsRefusedEvenBeforeTheExpiryIsRecorded() {
+    f.authorize(5_000);
+    f.clock.advance(Duration.ofDays(7));
+    var late = f.capture(1_000, false);
+    assertRefused(late, Outcome.INVALID_STATE, "payment_id");
+    assertThat(late.reply().reason()).contains("hold expired");
+    assertRefused(f.increment(1_000), Outcome.INVALID_STATE, "payment_id");
+    f.wakeUp();
+    assertThat(f.status()).isEqualTo(PaymentState.EXPIRED);
   }
 
   @Test
@@ -332,6 +370,38 @@ class PaymentEntityTest {
     p.wakeUp();
     assertThat(p.status()).isEqualTo(PaymentState.EXPIRED);
     assertThat(p.amounts().authorized()).isEqualTo(5_000);
+  }
+
+  @Test
+  void aSecondIncrementWhileOneIsWithTheIssuerIsRefused() {
+    ScriptedIssuer issuer = new ScriptedIssuer(0);
+    TestProbe<Reply> acquirer = testKit.createTestProbe();
+    PaymentFixture p = withIncrementAtTheIssuer(issuer, acquirer);
+    var second = p.increment("inc-2", 500);
+    assertRefused(second, Outcome.INVALID_STATE, "payment_id");
+    assertThat(second.reply().reason()).contains("one at a time");
+    issuer.increments.remove().complete(IssuerGateway.Decision.approve("777777"));
+    assertThat(acquirer.receiveMessage().payment().getAuthorizedMinor()).isEqualTo(7_000);
+  }
+
+  /** Hole 5: a reversal owed before a request is not sent again by the request, only when its time comes. */
+  @Test
+  void requestsDoNotResendAnOwedReversalBeforeItsBackoffEnds() {
+    ScriptedIssuer issuer = new ScriptedIssuer(Integer.MAX_VALUE);
+    PaymentFixture p = new PaymentFixture(testKit.system(), issuer, Duration.ofMillis(100));
+    p.authorize(5_000);
+    assertThat(p.increment(1_000).reply().outcome()).as("never answered: withdrawn")
+        .isEqualTo(Outcome.ISSUER_UNAVAILABLE);
+    eventually(Duration.ofSeconds(3), () -> {
+      assertThat(journal(p)).anyMatch(PaymentEvent::hasReversalFailed);
+      return null;
+    });
+    int sent = issuer.reversals.size();
+    p.capture(5_000, true);
+    p.refund(1_000);
+    p.refund(1_000);
+    assertThat(issuer.reversals).as("nothing sent before the next attempt is due").hasSize(sent);
+    assertThat(p.live().owed().kind()).isEqualTo(ReversalKind.REVERSAL_OF_INCREMENT);
   }
 
   @Test

@@ -54,6 +54,26 @@ class PaymentRobustnessTest {
     assertThat(p.amounts().captured()).isEqualTo(STASH);
   }
 
+  /** Hole 8 too: a result code added by a newer version, in an event this version knows. */
+  @Test
+  void anUnknownResultCodeInAKnownEventMakesThePaymentUnreadable() {
+    String paymentId = PaymentIds.derive(PaymentFixture.ACQUIRER, "newer-code");
+    EventSourcedBehaviorTestKit<PaymentCommand, PaymentEvent, Payment> kit = EventSourcedBehaviorTestKit.create(
+        testKit.system(), PaymentEntity.create(paymentId, new PaymentEntity.Dependencies(
+            PaymentFixture.settings(Duration.ofSeconds(2)), new IssuerSimulator(Duration.ZERO, 91, 0),
+            new TestClock(), PaymentMetrics.NONE)));
+    PaymentEvent first = PaymentEvent.newBuilder().setRequestId("auth").setAuthorizationRequested(
+        AuthorizationRequested.newBuilder().setPaymentId(paymentId).setAcquirerId(PaymentFixture.ACQUIRER)
+            .setAcquirerReference("newer-code").setMerchantId("m")
+            .setAmount(Money.of(1_000, "EUR").toProto()).setCard(PaymentFixture.CARD.toProto())).build();
+    PaymentEvent declined = PaymentEvent.newBuilder().setDeclined(
+        dev.switchyard.protocol.v1.Declined.newBuilder().setResultValue(150).setReason("a new decline")).build();
+    kit.persistenceTestKit().persistForRecovery("Payment|" + paymentId, List.of(first, declined));
+    kit.restart();
+    assertThat(kit.getState()).isInstanceOf(Payment.Unreadable.class);
+    assertThat(((Payment.Unreadable) kit.getState()).why()).contains("result code this version does not know");
+  }
+
   /**
    * Hole 8: an event type this version does not know (a newer version wrote it during a rolling upgrade) leaves
    * the payment unreadable: every command is answered at once, nothing is written, the node counts it and logs

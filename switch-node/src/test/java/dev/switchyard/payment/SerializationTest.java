@@ -136,6 +136,22 @@ class SerializationTest {
     assertThat(((Open) open.kit.getState()).pending()).isNotNull();
     assertThat(roundTrip(open.kit.getState())).isEqualTo(open.kit.getState());
 
+    PaymentFixture inDoubt = new PaymentFixture(testKit.system(),
+        new IssuerSimulator(java.time.Duration.ZERO, 91, Integer.MAX_VALUE), java.time.Duration.ofMillis(50));
+    inDoubt.authorize(2_091);
+    assertThat(inDoubt.kit.getState()).isInstanceOf(InDoubt.class);
+    assertThat(roundTrip(inDoubt.kit.getState())).isEqualTo(inDoubt.kit.getState());
+
+    PaymentFixture authorizing = new PaymentFixture(testKit.system(),
+        new IssuerSimulator(java.time.Duration.ZERO, 91, 0), java.time.Duration.ofSeconds(30));
+    authorizing.kit.runCommand(new PaymentCommand.Authorize("a", PaymentFixture.ACQUIRER, "ref", "m",
+        Money.of(1_091, "EUR"), PaymentFixture.CARD, testKit.<Reply>createTestProbe().ref()));
+    assertThat(authorizing.kit.getState()).isInstanceOf(Authorizing.class);
+    assertThat(roundTrip(authorizing.kit.getState())).isEqualTo(authorizing.kit.getState());
+
+    Payment unreadable = new Payment.Unreadable(7, "an event type this version does not know");
+    assertThat(roundTrip(unreadable)).isEqualTo(unreadable);
+
     PaymentFixture voided = new PaymentFixture(testKit.system(), issuer, java.time.Duration.ofSeconds(30));
     voided.authorize(4_000);
     voided.voidIt();
