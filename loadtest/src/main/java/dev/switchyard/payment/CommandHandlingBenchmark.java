@@ -38,7 +38,7 @@ public class CommandHandlingBenchmark extends BenchmarkBase {
 
   @Benchmark
   public Payment decideAndApplyCapture() {
-    Decision decision = authorized.capture(capture);
+    Decision decision = authorized.capture(capture, 0L);
     PaymentEvent event = ((Decision.Accept) decision).event()
         .setRequestId(capture.requestId()).setParamsHash(capture.paramsHash()).build();
     return authorized.apply(event);
