@@ -21,7 +21,7 @@ class ArchitectureTest {
 
   private static final String[] NODE_PACKAGES = {
       "dev.switchyard.payment..", "dev.switchyard.gateway..", "dev.switchyard.mirror..", "dev.switchyard.ops..",
-      "dev.switchyard.node..", "dev.switchyard.cli.."};
+      "dev.switchyard.node..", "dev.switchyard.cli..", "dev.switchyard.issuer.."};
 
   @Test
   void theProtocolModuleDependsOnNoOtherModule() {
@@ -40,6 +40,14 @@ class ArchitectureTest {
   @Test
   void thePaymentDomainKnowsNothingOfTheNodesEdges() {
     noClasses().that().resideInAPackage("dev.switchyard.payment..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.switchyard.gateway..", "dev.switchyard.mirror..",
+            "dev.switchyard.ops..", "dev.switchyard.node..", "dev.switchyard.cli..", "dev.switchyard.issuer..")
+        .check(CLASSES);
+  }
+
+  @Test
+  void theIssuerSideReachesOnlyThePaymentDomain() {
+    noClasses().that().resideInAPackage("dev.switchyard.issuer..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.switchyard.gateway..", "dev.switchyard.mirror..",
             "dev.switchyard.ops..", "dev.switchyard.node..", "dev.switchyard.cli..")
         .check(CLASSES);
