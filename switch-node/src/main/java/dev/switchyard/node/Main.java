@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** The {@code switch} command: {@code switch node} runs a node, {@code switch client} talks to one. */
 @Command(name = "switch", mixinStandardHelpOptions = true, version = "switch 0.1.0",
     description = "A clustered card-payment switch.",
-    subcommands = {Main.Node.class, Main.LocalCluster.class, ClientCommand.class})
+    subcommands = {Main.Node.class, Main.LocalCluster.class, Main.IssuerSim.class, ClientCommand.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -85,6 +85,50 @@ public final class Main implements Runnable {
       }, "switch-exit"));
       node.system().getWhenTerminated().toCompletableFuture().join();
       return 0;
+    }
+  }
+
+  /** Serves the ISO 8583 issuer simulator until Ctrl-C, its mode switchable over a small HTTP port. */
+  @Command(name = "issuer-sim", mixinStandardHelpOptions = true,
+      description = "Run the issuer simulator: ISO 8583 over TCP, decisions by amount, outage modes over HTTP.")
+  static final class IssuerSim implements Callable<Integer> {
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address of both ports (default loopback).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "7800", description = "ISO 8583 port (default 7800).")
+    int port;
+
+    @Option(names = "--control-port", defaultValue = "7801",
+        description = "HTTP port: GET /mode, POST /mode/{normal|slow|silent|drop|garbage} (default 7801).")
+    int controlPort;
+
+    @Option(names = "--delay", defaultValue = "2ms", description = "Delay of every answer (default 2ms).")
+    String delay;
+
+    @Option(names = "--slow-delay", defaultValue = "5s", description = "Delay of every answer in slow mode.")
+    String slowDelay;
+
+    @Override
+    public Integer call() throws Exception {
+      var simulator = dev.switchyard.issuer.sim.IsoIssuerSimulator.start(
+          new dev.switchyard.issuer.sim.IsoIssuerSimulator.Settings(host, port, duration(delay), duration(slowDelay),
+              91, 8_192));
+      var control = dev.switchyard.issuer.sim.SimulatorControl.start(simulator, host, controlPort);
+      System.out.printf("issuer simulator: ISO 8583 on %s:%d, control on http://%s:%d/mode%n", host,
+          simulator.port(), host, control.port());
+      java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        control.close();
+        simulator.close();
+        stopped.countDown();
+      }, "issuer-sim-stop"));
+      stopped.await();
+      return 0;
+    }
+
+    private static java.time.Duration duration(String text) {
+      return ConfigFactory.parseString("d = " + text).getDuration("d");
     }
   }
 
