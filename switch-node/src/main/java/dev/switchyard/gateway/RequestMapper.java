@@ -3,6 +3,7 @@ package dev.switchyard.gateway;
 import dev.switchyard.payment.Card;
 import dev.switchyard.payment.CardProtector;
 import dev.switchyard.payment.Money;
+import dev.switchyard.payment.Pan;
 import dev.switchyard.payment.PaymentCommand;
 import dev.switchyard.payment.PaymentIds;
 import dev.switchyard.payment.Reply;
@@ -13,7 +14,8 @@ import org.apache.pekko.japi.function.Function;
 
 /**
  * Turns a validated request of an acquirer into the command for its payment. Pure: the same request gives the
- * same payment id and command. The card number stops here: the command carries BIN, last four and keyed hash.
+ * same payment id and command. The card number goes on only as a {@link Pan}, for the issuer; everything the
+ * payment keeps of the card is BIN, last four and keyed hash.
  */
 final class RequestMapper {
 
@@ -36,8 +38,9 @@ final class RequestMapper {
         Authorize a = request.getAuthorize();
         Card card = cards.protect(a.getCard().getPan(), a.getCard().getExpiryMonth(), a.getCard().getExpiryYear());
         Money amount = Money.fromProto(a.getAmount());
+        Pan pan = new Pan(a.getCard().getPan());
         yield new Dispatch(PaymentIds.derive(acquirerId, a.getAcquirerReference()), r -> new PaymentCommand.Authorize(
-            rid, acquirerId, a.getAcquirerReference(), a.getMerchantId(), amount, card, r), true);
+            rid, acquirerId, a.getAcquirerReference(), a.getMerchantId(), amount, card, pan, r), true);
       }
       case INCREMENT -> {
         Money amount = Money.fromProto(request.getIncrement().getAmount());

@@ -35,15 +35,16 @@ record Authorizing(Core core, Amounts amounts, long issuerDeadlineMillis) implem
           Disputes.NONE, null, null);
       case DECLINED -> new Closed(core, amounts, Hold.NONE, PaymentState.DECLINED, null);
       case IN_DOUBT -> new InDoubt(core, amounts, Owed.first(ReversalKind.REVERSAL_OF_AUTHORIZATION,
-          amounts.authorized(), event.getInDoubt().getNextRetryAtMillis()));
+          amounts.authorized(), event.getInDoubt().getNextRetryAtMillis(), core.origin().trace()));
       default -> null;
     };
   }
 
   /** The first event of a payment: created by {@code a}, waiting for the issuer until the issuer deadline. */
-  static PaymentEvent.Builder requested(String paymentId, PaymentCommand.Authorize a, long now,
+  static PaymentEvent.Builder requested(String paymentId, PaymentCommand.Authorize a, Trace trace, long now,
       PaymentSettings settings) {
     return PaymentEvent.newBuilder().setAuthorizationRequested(AuthorizationRequested.newBuilder()
+        .setIssuer(trace.toProto())
         .setPaymentId(paymentId)
         .setAcquirerId(a.acquirerId())
         .setAcquirerReference(a.reference())

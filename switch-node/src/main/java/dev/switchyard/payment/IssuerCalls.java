@@ -38,13 +38,15 @@ final class IssuerCalls {
   /** Asks for the authorization that created {@code s}, until its issuer deadline. */
   void authorize(Authorizing s, Authorize a) {
     long budget = Math.max(1, s.issuerDeadlineMillis() - clock.millis());
-    ctx.pipeToSelf(bounded(issuer.authorize(paymentId, a.card(), a.merchantId(), a.amount()), budget),
+    ctx.pipeToSelf(bounded(issuer.authorize(s.origin().trace(), a.card(), a.pan(), a.merchantId(), a.amount()),
+            budget),
         (decision, failure) -> failure == null ? new IssuerAnswered(decision) : new IssuerFailed(failure(failure)));
   }
 
   /** Asks for the increment {@code s} just recorded as pending. */
   void increment(Open s, IncrementAuthorization i) {
-    ctx.pipeToSelf(bounded(issuer.increment(paymentId, s.origin().cardData(), i.amount()),
+    ctx.pipeToSelf(bounded(issuer.increment(s.pending().trace(), s.origin().trace(), s.origin().cardData(),
+            i.amount()),
             settings.issuerTimeout().toMillis()),
         (decision, failure) -> new IncrementAnswered(i.requestId(), decision,
             failure == null ? null : failure(failure), i.replyTo()));
@@ -58,7 +60,8 @@ final class IssuerCalls {
     }
     reversalInFlight = true;
     Money amount = ((Payment.Live) state).amounts().money(owed.amountMinor());
-    ctx.pipeToSelf(bounded(issuer.reverse(paymentId, owed.kind(), amount), settings.issuerTimeout().toMillis()),
+    ctx.pipeToSelf(bounded(issuer.reverse(owed.original(), owed.kind(), amount, owed.attempts() + 1),
+            settings.issuerTimeout().toMillis()),
         (ok, failure) -> {
           if (failure != null) {
             failure(failure);

@@ -9,18 +9,24 @@ import java.util.concurrent.CompletionStage;
  */
 public interface IssuerGateway {
 
-  /** Asks the issuer to hold {@code amount} on the card. */
-  CompletionStage<Decision> authorize(String paymentId, Card card, String merchantId, Money amount);
+  /**
+   * Where the next request about payment {@code paymentId} goes and how it is identified (route, STAN,
+   * transmission time, RRN). Decided without I/O; the payment records it before the request is sent.
+   */
+  Trace trace(String paymentId, Card card);
 
-  /** Asks the issuer to raise an existing hold by {@code amount}. */
-  CompletionStage<Decision> increment(String paymentId, Card card, Money amount);
+  /** Asks the issuer to hold {@code amount} on the card; the card number reaches the issuer only here. */
+  CompletionStage<Decision> authorize(Trace trace, Card card, Pan pan, String merchantId, Money amount);
+
+  /** Asks the issuer to raise the hold of the authorization {@code original} by {@code amount}. */
+  CompletionStage<Decision> increment(Trace trace, Trace original, Card card, Money amount);
 
   /**
-   * Undoes what the issuer may hold: an in-doubt authorization, an increment that was not applied, or a voided
-   * hold. Completes normally once the issuer acknowledged; the switch retries until it does. Must be safe to call
-   * twice for the same payment and kind.
+   * Undoes what the issuer may hold from request {@code original}: an in-doubt authorization, an increment that
+   * was not applied, or a voided hold. {@code attempt} counts from 1 (a first reversal advice, then repeats).
+   * Completes normally once the issuer acknowledged; the switch retries until it does. Must be safe to call twice.
    */
-  CompletionStage<Void> reverse(String paymentId, ReversalKind kind, Money amount);
+  CompletionStage<Void> reverse(Trace original, ReversalKind kind, Money amount, int attempt);
 
   /** The issuer's answer: approved with an authorization code, or declined with a decline outcome. */
   record Decision(boolean approved, String authCode, Outcome outcome, String reason) {

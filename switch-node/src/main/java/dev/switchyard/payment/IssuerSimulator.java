@@ -55,6 +55,7 @@ public final class IssuerSimulator implements IssuerGateway {
   private final int reversalFailures;
   private final Map<String, AtomicInteger> reversalAttempts = new ConcurrentHashMap<>();
   private final Map<String, Boolean> reversed = new ConcurrentHashMap<>();
+  private final AtomicInteger stans = new AtomicInteger();
 
   public IssuerSimulator(Duration delay, int neverAnswerSuffix, int reversalFailures) {
     this.delay = delay;
@@ -70,35 +71,43 @@ public final class IssuerSimulator implements IssuerGateway {
   }
 
   @Override
-  public CompletionStage<Decision> authorize(String paymentId, Card card, String merchantId, Money amount) {
-    return decide(paymentId, amount);
+  public Trace trace(String paymentId, Card card) {
+    return new Trace("in-process", String.format("%06d", stans.incrementAndGet() % 1_000_000),
+        System.currentTimeMillis(), PaymentIds.rrn(paymentId));
   }
 
   @Override
-  public CompletionStage<Decision> increment(String paymentId, Card card, Money amount) {
-    return decide(paymentId, amount);
+  public CompletionStage<Decision> authorize(Trace trace, Card card, Pan pan, String merchantId, Money amount) {
+    return decide(trace.rrn(), amount);
   }
 
   @Override
-  public CompletionStage<Void> reverse(String paymentId, ReversalKind kind, Money amount) {
-    int attempt = reversalAttempts.computeIfAbsent(paymentId + "/" + kind, id -> new AtomicInteger()).incrementAndGet();
-    if (attempt <= reversalFailures) {
+  public CompletionStage<Decision> increment(Trace trace, Trace original, Card card, Money amount) {
+    return decide(trace.rrn(), amount);
+  }
+
+  @Override
+  public CompletionStage<Void> reverse(Trace original, ReversalKind kind, Money amount, int attempt) {
+    String paymentKey = original.rrn();
+    int tried = reversalAttempts.computeIfAbsent(paymentKey + "/" + kind, id -> new AtomicInteger())
+        .incrementAndGet();
+    if (tried <= reversalFailures) {
       return later(() -> {
-        throw new IllegalStateException("simulated issuer link failure on reversal attempt " + attempt);
+        throw new IllegalStateException("simulated issuer link failure on reversal attempt " + tried);
       });
     }
     return later(() -> {
-      reversed.put(paymentId + "/" + kind, Boolean.TRUE);
+      reversed.put(paymentKey + "/" + kind, Boolean.TRUE);
       return null;
     });
   }
 
   /** Whether a reversal of this kind for this payment was acknowledged; for tests. */
   public boolean wasReversed(String paymentId, ReversalKind kind) {
-    return reversed.containsKey(paymentId + "/" + kind);
+    return reversed.containsKey(PaymentIds.rrn(paymentId) + "/" + kind);
   }
 
-  private CompletionStage<Decision> decide(String paymentId, Money amount) {
+  private CompletionStage<Decision> decide(String rrn, Money amount) {
     int suffix = (int) Math.floorMod(amount.minorUnits(), 100L);
     if (suffix == neverAnswerSuffix) {
       return new CompletableFuture<>();
@@ -106,13 +115,13 @@ public final class IssuerSimulator implements IssuerGateway {
     Outcome decline = DECLINES.get(suffix);
     Decision decision =
         decline == null
-            ? Decision.approve(authCode(paymentId, amount))
+            ? Decision.approve(authCode(rrn, amount))
             : Decision.decline(decline, "simulated issuer rule for amounts ending in " + suffix);
     return later(() -> decision);
   }
 
-  private static String authCode(String paymentId, Money amount) {
-    int h = (paymentId.hashCode() * 31 + Long.hashCode(amount.minorUnits())) & 0x7fffffff;
+  private static String authCode(String rrn, Money amount) {
+    int h = (rrn.hashCode() * 31 + Long.hashCode(amount.minorUnits())) & 0x7fffffff;
     return String.format("%06d", h % 1_000_000);
   }
 

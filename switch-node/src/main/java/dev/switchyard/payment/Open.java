@@ -49,14 +49,15 @@ record Open(Core core, Amounts amounts, Hold hold, Disputes disputes, PendingInc
     return switch (event.getBodyCase()) {
       case INCREMENT_REQUESTED -> withIncrement(amounts, hold, new PendingIncrement(event.getRequestId(),
           event.getParamsHash(), event.getIncrementRequested().getAmount().getMinorUnits(),
-          event.getIncrementRequested().getIssuerDeadlineMillis()), owed);
+          event.getIncrementRequested().getIssuerDeadlineMillis(),
+          Trace.fromProto(event.getIncrementRequested().getIssuer())), owed);
       case INCREMENTED -> withIncrement(
           amounts.authorizedMore(event.getIncremented().getAmount().getMinorUnits()),
           new Hold(hold.authCode(), event.getIncremented().getExpiresAtMillis()), null, owed);
       case INCREMENT_DECLINED -> withIncrement(amounts, hold, null, owed);
       case INCREMENT_WITHDRAWN -> withIncrement(amounts, hold, null, Owed.first(ReversalKind.REVERSAL_OF_INCREMENT,
           event.getIncrementWithdrawn().getAmount().getMinorUnits(),
-          event.getIncrementWithdrawn().getNextRetryAtMillis()));
+          event.getIncrementWithdrawn().getNextRetryAtMillis(), pending == null ? Trace.NONE : pending.trace()));
       case CAPTURED -> {
         Amounts after = amounts.captured(event.getCaptured().getAmount().getMinorUnits());
         yield event.getCaptured().getFinal() || after.uncaptured() == 0
@@ -66,7 +67,7 @@ record Open(Core core, Amounts amounts, Hold hold, Disputes disputes, PendingInc
       // Voids written before releases were retried carry no retry time: nothing is owed for them.
       case VOIDED -> new Closed(core, amounts, hold, PaymentState.VOIDED,
           event.getVoided().getNextRetryAtMillis() == 0 ? null : Owed.first(ReversalKind.RELEASE_OF_VOIDED_HOLD,
-              event.getVoided().getReleasedMinor(), event.getVoided().getNextRetryAtMillis()));
+              event.getVoided().getReleasedMinor(), event.getVoided().getNextRetryAtMillis(), core.origin().trace()));
       case EXPIRED -> amounts.captured() == 0
           ? new Closed(core, amounts, hold, PaymentState.EXPIRED, owed)
           : new Settled(core, amounts, hold, disputes, owed);
@@ -103,7 +104,7 @@ record Open(Core core, Amounts amounts, Hold hold, Disputes disputes, PendingInc
         .setNextRetryAtMillis(now + settings.reversalRetryMin().toMillis())));
   }
 
-  Decision increment(IncrementAuthorization i, long now, PaymentSettings settings) {
+  Decision increment(IncrementAuthorization i, Trace trace, long now, PaymentSettings settings) {
     if (amounts.captured() != 0) {
       return Decision.invalidState(i.operation(), status());
     }
@@ -126,6 +127,7 @@ record Open(Core core, Amounts amounts, Hold hold, Disputes disputes, PendingInc
       return new Refusal(Outcome.INVALID_REQUEST, "increment.amount.minor_units", "the total would overflow");
     }
     return Decision.accept(PaymentEvent.newBuilder().setIncrementRequested(IncrementRequested.newBuilder()
+        .setIssuer(trace.toProto())
         .setAmount(i.amount().toProto())
         .setIssuerDeadlineMillis(now + settings.issuerTimeout().toMillis())));
   }

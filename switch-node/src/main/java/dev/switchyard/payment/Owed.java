@@ -11,10 +11,10 @@ import java.time.Duration;
  * the release of a voided hold. Durable (every attempt's failure is an event), retried with exponential backoff
  * until the issuer acknowledges, whatever else happens to the payment.
  */
-record Owed(ReversalKind kind, long amountMinor, int attempts, long nextAttemptAtMillis) {
+record Owed(ReversalKind kind, long amountMinor, int attempts, long nextAttemptAtMillis, Trace original) {
 
-  static Owed first(ReversalKind kind, long amountMinor, long nextAttemptAtMillis) {
-    return new Owed(kind, amountMinor, 0, nextAttemptAtMillis);
+  static Owed first(ReversalKind kind, long amountMinor, long nextAttemptAtMillis, Trace original) {
+    return new Owed(kind, amountMinor, 0, nextAttemptAtMillis, original);
   }
 
   boolean dueAt(long now) {
@@ -22,7 +22,7 @@ record Owed(ReversalKind kind, long amountMinor, int attempts, long nextAttemptA
   }
 
   Owed failed(int attemptsSoFar, long nextAt) {
-    return new Owed(kind, amountMinor, attemptsSoFar, nextAt);
+    return new Owed(kind, amountMinor, attemptsSoFar, nextAt, original);
   }
 
   /** The issuer acknowledged: nothing is owed any more. */

@@ -25,9 +25,12 @@ public sealed interface PaymentCommand extends CborSerializable {
     String acquirerId();
   }
 
-  /** Creates the payment and asks the issuer. */
+  /**
+   * Creates the payment and asks the issuer. {@code pan} goes to the issuer and nowhere else (see {@link Pan});
+   * the parameters' digest uses the card's keyed hash.
+   */
   record Authorize(
-      String requestId, String acquirerId, String reference, String merchantId, Money amount, Card card,
+      String requestId, String acquirerId, String reference, String merchantId, Money amount, Card card, Pan pan,
       ActorRef<Reply> replyTo) implements AcquirerCommand {
     @Override
     public long paramsHash() {

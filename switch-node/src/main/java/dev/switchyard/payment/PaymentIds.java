@@ -37,6 +37,14 @@ public final class PaymentIds {
     return true;
   }
 
+  /**
+   * The payment's retrieval reference number (ISO 8583 field 37, 12 characters): the last 12 hex digits of its
+   * id, upper case. The same for every request about the payment.
+   */
+  public static String rrn(String paymentId) {
+    return paymentId.substring(paymentId.length() - 12).toUpperCase(java.util.Locale.ROOT);
+  }
+
   /** The payment id inside a persistence id ({@code Payment|pay_...}). */
   public static String fromPersistenceId(String persistenceId) {
     int bar = persistenceId.indexOf('|');

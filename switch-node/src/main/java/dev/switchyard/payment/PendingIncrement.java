@@ -1,4 +1,4 @@
 package dev.switchyard.payment;
 
 /** An incremental authorization sent to the issuer, persisted before the call, its answer not yet recorded. */
-record PendingIncrement(String requestId, long paramsHash, long amountMinor, long deadlineMillis) {}
+record PendingIncrement(String requestId, long paramsHash, long amountMinor, long deadlineMillis, Trace trace) {}

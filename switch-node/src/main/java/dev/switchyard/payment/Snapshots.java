@@ -52,7 +52,8 @@ final class Snapshots {
         .setFinalCaptured(p instanceof Settled)
         .setCreatingRequestId(p.origin().requestId())
         .setCreatingParamsHash(p.origin().paramsHash())
-        .setRefusalsRecorded(p.core().answers().refusals());
+        .setRefusalsRecorded(p.core().answers().refusals())
+        .setAuthorizationTrace(p.origin().trace().toProto());
     p.core().answers().byRequest().forEach((id, answer) -> b.addRequests(RequestRecord.newBuilder()
         .setRequestId(id).setParamsHash(answer.paramsHash()).setReply(toProto(answer.reply()))));
     if (p instanceof Authorizing a) {
@@ -61,12 +62,13 @@ final class Snapshots {
     if (p instanceof Open o && o.pending() != null) {
       PendingIncrement i = o.pending();
       b.getPendingIncrementBuilder().setRequestId(i.requestId()).setParamsHash(i.paramsHash())
-          .setAmountMinor(i.amountMinor()).setIssuerDeadlineMillis(i.deadlineMillis());
+          .setAmountMinor(i.amountMinor()).setIssuerDeadlineMillis(i.deadlineMillis()).setTrace(i.trace().toProto());
     }
     Owed owed = p.owed();
     if (owed != null) {
       b.setOwedReversal(OwedReversal.newBuilder().setKind(owed.kind()).setAmountMinor(owed.amountMinor())
-          .setAttempts(owed.attempts()).setNextAttemptAtMillis(owed.nextAttemptAtMillis()));
+          .setAttempts(owed.attempts()).setNextAttemptAtMillis(owed.nextAttemptAtMillis())
+          .setOriginal(owed.original().toProto()));
     }
     return b.build();
   }
@@ -84,7 +86,7 @@ final class Snapshots {
         new Answers.Answer(r.getParamsHash(), fromProto(r.getReply()))));
     Core core = new Core(
         new Origin(v.getPaymentId(), v.getAcquirerId(), v.getAcquirerReference(), v.getMerchantId(), v.getCard(),
-            s.getCreatingRequestId(), s.getCreatingParamsHash()),
+            s.getCreatingRequestId(), s.getCreatingParamsHash(), Trace.fromProto(s.getAuthorizationTrace())),
         new Answers(Map.copyOf(answers), s.getRefusalsRecorded()),
         v.getVersion());
     Amounts amounts = new Amounts(Currency.getInstance(v.getCurrency()), v.getAuthorizedMinor(),
@@ -97,13 +99,16 @@ final class Snapshots {
     }
     Owed owed = s.hasOwedReversal()
         ? new Owed(s.getOwedReversal().getKind(), s.getOwedReversal().getAmountMinor(),
-            s.getOwedReversal().getAttempts(), s.getOwedReversal().getNextAttemptAtMillis())
+            s.getOwedReversal().getAttempts(), s.getOwedReversal().getNextAttemptAtMillis(),
+            Trace.fromProto(s.getOwedReversal().getOriginal()))
         : v.getState() == PaymentState.IN_DOUBT
-            ? Owed.first(ReversalKind.REVERSAL_OF_AUTHORIZATION, v.getAuthorizedMinor(), s.getNextRetryAtMillis())
+            ? Owed.first(ReversalKind.REVERSAL_OF_AUTHORIZATION, v.getAuthorizedMinor(), s.getNextRetryAtMillis(),
+                Trace.NONE)
             : null;
     PendingIncrement pending = s.hasPendingIncrement()
         ? new PendingIncrement(s.getPendingIncrement().getRequestId(), s.getPendingIncrement().getParamsHash(),
-            s.getPendingIncrement().getAmountMinor(), s.getPendingIncrement().getIssuerDeadlineMillis())
+            s.getPendingIncrement().getAmountMinor(), s.getPendingIncrement().getIssuerDeadlineMillis(),
+            Trace.fromProto(s.getPendingIncrement().getTrace()))
         : null;
     Disputes all = new Disputes(List.copyOf(disputes));
     return switch (v.getState()) {

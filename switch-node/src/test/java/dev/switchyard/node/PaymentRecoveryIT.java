@@ -81,7 +81,7 @@ class PaymentRecoveryIT {
         new CardProtector(node.system().settings().config().getString("switch.card.pan-hash-key"));
     String id = PaymentIds.derive(ACQ, ref);
     Reply reply = ask(node, id, r -> new PaymentCommand.Authorize(rid, ACQ, ref, "m-1",
-        Money.of(amount, "EUR"), protector.protect(PAN, 12, 2031), r));
+        Money.of(amount, "EUR"), protector.protect(PAN, 12, 2031), new dev.switchyard.payment.Pan(PAN), r));
     assertThat(reply.outcome()).isEqualTo(Outcome.APPROVED);
     return id;
   }

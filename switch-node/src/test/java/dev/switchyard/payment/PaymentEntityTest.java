@@ -64,6 +64,16 @@ class PaymentEntityTest {
     assertThat(f.kit.getState()).isInstanceOf(Open.class);
   }
 
+  /** The request to the issuer is identified before it is sent: its trace is in the first event. */
+  @Test
+  void theAuthorizationsRequestToTheIssuerIsRecordedBeforeItIsSent() {
+    var result = f.authorize(1_000);
+    PaymentEvent first = result.events().get(0);
+    assertThat(first.getAuthorizationRequested().getIssuer().getRrn()).isEqualTo(PaymentIds.rrn(f.paymentId));
+    assertThat(first.getAuthorizationRequested().getIssuer().getStan()).hasSize(6);
+    assertThat(first.toString()).as("no card number in the event").doesNotContain("4111111111111111");
+  }
+
   @Test
   void issuerDeclineEndsInDeclinedWithTheIssuersCode() {
     var result = f.authorize(1_051);
@@ -168,9 +178,9 @@ class PaymentEntityTest {
     TestProbe<Reply> first = testKit.createTestProbe();
     TestProbe<Reply> retry = testKit.createTestProbe();
     slow.kit.runCommand(new PaymentCommand.Authorize("auth-1", PaymentFixture.ACQUIRER, "ref", "m-1",
-        Money.of(2_091, "EUR"), PaymentFixture.CARD, first.ref()));
+        Money.of(2_091, "EUR"), PaymentFixture.CARD, PaymentFixture.PAN, first.ref()));
     slow.kit.runCommand(new PaymentCommand.Authorize("auth-1", PaymentFixture.ACQUIRER, "ref", "m-1",
-        Money.of(2_091, "EUR"), PaymentFixture.CARD, retry.ref()));
+        Money.of(2_091, "EUR"), PaymentFixture.CARD, PaymentFixture.PAN, retry.ref()));
     Reply answer = first.receiveMessage(Duration.ofSeconds(3));
     assertThat(answer.outcome()).isEqualTo(Outcome.ISSUER_UNAVAILABLE);
     assertThat(answer.replayed()).isFalse();
@@ -296,6 +306,8 @@ class PaymentEntityTest {
     assertThat(issuer.acknowledged()).singleElement().satisfies(call -> {
       assertThat(call.kind()).isEqualTo(ReversalKind.RELEASE_OF_VOIDED_HOLD);
       assertThat(call.amountMinor()).isEqualTo(5_000);
+      assertThat(call.attempt()).as("the first advice, then two repeats").isEqualTo(3);
+      assertThat(call.original()).as("names the authorization's request").isEqualTo(p.live().origin().trace());
     });
     assertThat(journal(p)).filteredOn(PaymentEvent::hasReversalFailed).hasSize(2);
     assertThat(journal(p).get(journal(p).size() - 1).getReversed().getKind())
@@ -340,6 +352,9 @@ class PaymentEntityTest {
       assertThat(issuer.acknowledged()).singleElement().satisfies(call -> {
         assertThat(call.kind()).isEqualTo(ReversalKind.REVERSAL_OF_INCREMENT);
         assertThat(call.amountMinor()).isEqualTo(2_000);
+        assertThat(call.original().stan()).as("names the increment's request, not the authorization's")
+            .isNotEqualTo(p.live().origin().trace().stan());
+        assertThat(call.original().rrn()).isEqualTo(PaymentIds.rrn(p.paymentId));
       });
       assertThat(p.live().owed()).isNull();
       return null;

@@ -17,6 +17,7 @@ final class PaymentFixture {
 
   static final String ACQUIRER = "acq-1";
   static final Card CARD = new Card("411111", "1111", "ab".repeat(32), 12, 2030);
+  static final Pan PAN = new Pan("4111111111111111");
 
 
   static Config config() {
@@ -64,7 +65,7 @@ final class PaymentFixture {
   CommandResultWithReply<PaymentCommand, PaymentEvent, Payment, Reply> authorize(
       String requestId, long amount, String currency) {
     return run(r -> new PaymentCommand.Authorize(requestId, ACQUIRER, "ref", "m-1", Money.of(amount, currency),
-        CARD, r));
+        CARD, PAN, r));
   }
 
   CommandResultWithReply<PaymentCommand, PaymentEvent, Payment, Reply> capture(long amount, boolean isFinal) {

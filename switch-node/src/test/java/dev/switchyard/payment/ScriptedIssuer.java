@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ScriptedIssuer implements IssuerGateway {
 
-  /** One reversal asked for. */
-  record ReversalCall(String paymentId, ReversalKind kind, long amountMinor, boolean acknowledged) {}
+  /** One reversal asked for: of which request, what, how much, which attempt, and whether it was acknowledged. */
+  record ReversalCall(Trace original, ReversalKind kind, long amountMinor, int attempt, boolean acknowledged) {}
 
   final ConcurrentLinkedQueue<CompletableFuture<Decision>> increments = new ConcurrentLinkedQueue<>();
   final ConcurrentLinkedQueue<ReversalCall> reversals = new ConcurrentLinkedQueue<>();
@@ -24,23 +24,30 @@ final class ScriptedIssuer implements IssuerGateway {
     this.failingReversals = new AtomicInteger(failingReversals);
   }
 
+  private final java.util.concurrent.atomic.AtomicInteger stans = new java.util.concurrent.atomic.AtomicInteger();
+
+  @Override
+  public Trace trace(String paymentId, Card card) {
+    return new Trace("scripted", String.format("%06d", stans.incrementAndGet()), 0, PaymentIds.rrn(paymentId));
+  }
+
   /** Authorizations are approved at once; increments wait for the test. */
   @Override
-  public CompletionStage<Decision> authorize(String paymentId, Card card, String merchantId, Money amount) {
+  public CompletionStage<Decision> authorize(Trace trace, Card card, Pan pan, String merchantId, Money amount) {
     return CompletableFuture.completedFuture(Decision.approve("123456"));
   }
 
   @Override
-  public CompletionStage<Decision> increment(String paymentId, Card card, Money amount) {
+  public CompletionStage<Decision> increment(Trace trace, Trace original, Card card, Money amount) {
     CompletableFuture<Decision> answer = new CompletableFuture<>();
     increments.add(answer);
     return answer;
   }
 
   @Override
-  public CompletionStage<Void> reverse(String paymentId, ReversalKind kind, Money amount) {
+  public CompletionStage<Void> reverse(Trace original, ReversalKind kind, Money amount, int attempt) {
     boolean ok = failingReversals.getAndDecrement() <= 0;
-    reversals.add(new ReversalCall(paymentId, kind, amount.minorUnits(), ok));
+    reversals.add(new ReversalCall(original, kind, amount.minorUnits(), attempt, ok));
     return ok ? CompletableFuture.completedFuture(null)
         : CompletableFuture.failedFuture(new IllegalStateException("scripted reversal failure"));
   }

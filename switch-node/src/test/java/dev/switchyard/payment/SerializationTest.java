@@ -145,7 +145,7 @@ class SerializationTest {
     PaymentFixture authorizing = new PaymentFixture(testKit.system(),
         new IssuerSimulator(java.time.Duration.ZERO, 91, 0), java.time.Duration.ofSeconds(30));
     authorizing.kit.runCommand(new PaymentCommand.Authorize("a", PaymentFixture.ACQUIRER, "ref", "m",
-        Money.of(1_091, "EUR"), PaymentFixture.CARD, testKit.<Reply>createTestProbe().ref()));
+        Money.of(1_091, "EUR"), PaymentFixture.CARD, PaymentFixture.PAN, testKit.<Reply>createTestProbe().ref()));
     assertThat(authorizing.kit.getState()).isInstanceOf(Authorizing.class);
     assertThat(roundTrip(authorizing.kit.getState())).isEqualTo(authorizing.kit.getState());
 
