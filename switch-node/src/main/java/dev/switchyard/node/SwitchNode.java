@@ -6,6 +6,8 @@ import com.typesafe.config.ConfigParseOptions;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.switchyard.gateway.GatewayServer;
 import dev.switchyard.gateway.GatewaySettings;
+import dev.switchyard.issuer.IssuerSettings;
+import dev.switchyard.issuer.IssuerSide;
 import dev.switchyard.mirror.PulsarLink;
 import dev.switchyard.mirror.QuickwitLink;
 import dev.switchyard.mirror.QuickwitLogShipper;
@@ -14,7 +16,6 @@ import dev.switchyard.mirror.PulsarSettings;
 import dev.switchyard.ops.Metrics;
 import dev.switchyard.payment.CardProtector;
 import dev.switchyard.payment.IssuerGateway;
-import dev.switchyard.payment.IssuerSimulator;
 import dev.switchyard.payment.PaymentDeadlines;
 import dev.switchyard.payment.PaymentEntity;
 import dev.switchyard.payment.PaymentCommand;
@@ -52,6 +53,7 @@ public final class SwitchNode implements AutoCloseable {
   private final ActorSystem<Void> system;
   private final HikariDataSource dataSource;
   private final String managementUri;
+  private volatile IssuerSide issuers;
 
   private SwitchNode(ActorSystem<Void> system, HikariDataSource dataSource, String managementUri) {
     this.managementUri = managementUri;
@@ -78,10 +80,21 @@ public final class SwitchNode implements AutoCloseable {
     return ConfigFactory.load(overrides.withFallback(merged));
   }
 
+  /** A node with the issuer side {@code switch.issuer} describes. */
   public static SwitchNode start(Config config) {
-    return start(config, IssuerSimulator.create(config), Clock.systemUTC());
+    IssuerSide issuers = IssuerSide.start(IssuerSettings.create(config), Clock.systemUTC());
+    try {
+      SwitchNode node = start(config, issuers.gateway(), Clock.systemUTC());
+      node.issuers = issuers;
+      node.system.getWhenTerminated().whenComplete((done, failure) -> issuers.close());
+      return node;
+    } catch (RuntimeException e) {
+      issuers.close();
+      throw e;
+    }
   }
 
+  /** A node whose payments ask {@code issuer}. */
   public static SwitchNode start(Config config, IssuerGateway issuer, Clock clock) {
     JournalCapacity.check(config);
     DatabaseSettings db = DatabaseSettings.create(config);
@@ -151,6 +164,11 @@ public final class SwitchNode implements AutoCloseable {
   /** Base URI of the management HTTP server (health, cluster and operator routes). */
   public String managementUri() {
     return managementUri;
+  }
+
+  /** The issuer side the node started, or null when it was given an issuer gateway. */
+  public IssuerSide issuers() {
+    return issuers;
   }
 
   /** The acquirer gateway, or null when disabled. */

@@ -1,6 +1,5 @@
 package dev.switchyard.payment;
 
-import com.typesafe.config.Config;
 import dev.switchyard.protocol.v1.ReversalKind;
 import java.time.Duration;
 import java.util.Map;
@@ -61,13 +60,6 @@ public final class IssuerSimulator implements IssuerGateway {
     this.delay = delay;
     this.neverAnswerSuffix = neverAnswerSuffix;
     this.reversalFailures = reversalFailures;
-  }
-
-  /** Reads {@code switch.issuer.simulator}. */
-  public static IssuerSimulator create(Config config) {
-    Config c = config.getConfig("switch.issuer.simulator");
-    return new IssuerSimulator(
-        c.getDuration("delay"), c.getInt("never-answer-suffix"), c.getInt("reversal-failures"));
   }
 
   @Override

@@ -35,6 +35,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -149,6 +150,51 @@ public class GatewayIT {
       assertThat(after.getPayment().getCapturedMinor()).isEqualTo(9_000);
       assertThat(after.getPayment().getDispute().getState()).isEqualTo(DisputeState.NEEDS_RESPONSE);
       assertThat(call(client, refund(id, 1)).getResult()).isEqualTo(ResultCode.AMOUNT_EXCEEDS_AVAILABLE);
+    }
+  }
+
+  /** The first command a newcomer runs goes through the real ISO 8583 link, to the simulator the node started. */
+  @Test
+  void anAuthorizationGoesOverTheIsoLinkWithItsCardNumberAndTrace() throws Exception {
+    String ref = "iso-" + UUID.randomUUID();
+    try (SwitchClient client = session()) {
+      AcquirerResponse auth = call(client, authorize(ref, 4_321));
+      assertThat(auth.getResult()).isEqualTo(ResultCode.APPROVED);
+      String rrn = dev.switchyard.payment.PaymentIds.rrn(auth.getPayment().getPaymentId());
+      var seen = node.issuers().embeddedSimulator().seen().stream()
+          .filter(m -> m.type().equals("0100") && rrn.equals(m.field(37))).toList();
+      assertThat(seen).singleElement().satisfies(m -> {
+        assertThat(m.field(2)).isEqualTo("4111111111111111");
+        assertThat(m.field(4)).isEqualTo("000000004321");
+        assertThat(m.field(49)).isEqualTo("978");
+        assertThat(m.field(14)).isEqualTo("3112");
+      });
+      assertThat(auth.getPayment().getAuthCode()).hasSize(6);
+    }
+  }
+
+  /** A silent issuer: the authorization is IN_DOUBT and reversed with a real 0420 naming the original. */
+  @Test
+  void anUnansweredAuthorizationIsReversedWithAnAdviceNamingTheOriginal() throws Exception {
+    try (SwitchClient client = session()) {
+      AcquirerResponse auth = call(client, authorize("doubt-" + UUID.randomUUID(), 3_091));
+      assertThat(auth.getResult()).isEqualTo(ResultCode.ISSUER_UNAVAILABLE);
+      String rrn = dev.switchyard.payment.PaymentIds.rrn(auth.getPayment().getPaymentId());
+      var simulator = node.issuers().embeddedSimulator();
+      var original = simulator.seen().stream()
+          .filter(m -> m.type().equals("0100") && rrn.equals(m.field(37))).findFirst().orElseThrow();
+      TestProbe<Object> probe = TestProbe.create(node.system());
+      probe.awaitAssert(Duration.ofSeconds(15), () -> {
+        assertThat(simulator.seen()).filteredOn(m -> m.type().equals("0420") && rrn.equals(m.field(37)))
+            .singleElement().satisfies(advice -> {
+              assertThat(advice.field(90)).startsWith("0100" + original.field(11) + original.field(7));
+              assertThat(advice.field(2)).as("the card number is not kept, so not sent again").isNull();
+              assertThat(advice.field(4)).isEqualTo("000000003091");
+            });
+        assertThat(call(client, get(auth.getPayment().getPaymentId())).getPayment().getState())
+            .isEqualTo(PaymentState.VOIDED);
+        return null;
+      });
     }
   }
 

@@ -54,6 +54,7 @@ public final class IsoLink implements AutoCloseable {
   private final AtomicLong unmatched = new AtomicLong();
   private final AtomicLong protocolErrors = new AtomicLong();
   private final AtomicLong reconnects = new AtomicLong();
+  private final CompletableFuture<Void> firstReady = new CompletableFuture<>();
   private volatile boolean closed;
 
   public IsoLink(Settings settings, EventLoopGroup group, Clock clock) {
@@ -78,6 +79,11 @@ public final class IsoLink implements AutoCloseable {
   /** The next STAN of this link, for a request about to be sent. */
   public String nextStan() {
     return stans.next();
+  }
+
+  /** Completes once a connection has signed on for the first time. */
+  public CompletableFuture<Void> firstReady() {
+    return firstReady;
   }
 
   /** Connections signed on and usable. */
@@ -119,6 +125,7 @@ public final class IsoLink implements AutoCloseable {
       @Override
       public void ready(IsoConnection c) {
         ready.add(c);
+        firstReady.complete(null);
         log.info("Issuer link {}: a connection to {}:{} is signed on ({} ready)", settings.name(), settings.host(),
             settings.port(), ready.size());
       }
