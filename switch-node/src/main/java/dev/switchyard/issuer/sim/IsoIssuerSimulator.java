@@ -20,7 +20,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,7 +62,9 @@ public final class IsoIssuerSimulator implements AutoCloseable {
 
   private final Settings settings;
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-  private final List<Seen> seen = new CopyOnWriteArrayList<>();
+  /** The last messages received, at most {@link #REMEMBERED}: enough for a test, bounded for a load test. */
+  private final java.util.Deque<Seen> seen = new java.util.ArrayDeque<>();
+  private static final int REMEMBERED = 10_000;
   private volatile Mode mode = Mode.NORMAL;
   private Channel server;
 
@@ -106,9 +107,21 @@ public final class IsoIssuerSimulator implements AutoCloseable {
     mode = next;
   }
 
-  /** Every message received, in order. */
+  /** The messages received, oldest first (the last {@value #REMEMBERED}). */
   public List<Seen> seen() {
-    return List.copyOf(seen);
+    synchronized (seen) {
+      return List.copyOf(seen);
+    }
+  }
+
+  private void remember(IsoMessage message) {
+    Seen one = record(message);
+    synchronized (seen) {
+      if (seen.size() == REMEMBERED) {
+        seen.removeFirst();
+      }
+      seen.addLast(one);
+    }
   }
 
   /** The response code for a request of {@code amountMinor}, or null for never. */
@@ -124,7 +137,7 @@ public final class IsoIssuerSimulator implements AutoCloseable {
   private final class Answers extends SimpleChannelInboundHandler<IsoMessage> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, IsoMessage request) {
-      seen.add(record(request));
+      remember(request);
       if (request.getType() == IsoMessages.NETWORK) {
         ctx.writeAndFlush(IsoMessages.response(request, "00"));
         return;
