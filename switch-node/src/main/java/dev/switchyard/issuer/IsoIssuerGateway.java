@@ -93,6 +93,10 @@ public final class IsoIssuerGateway implements IssuerGateway {
     }
     return link.send(request, settings.requestTimeout()).thenApply(answer -> {
       String code = IsoMessages.get(answer, 39);
+      if (code == null || answer.getType() != IsoMessages.AUTHORIZATION_RESPONSE) {
+        // Not an answer the switch can act on: the outcome stays unknown (in doubt), never a decision.
+        throw new LinkFailure("a " + IsoMessages.type(answer) + " without a response code answered the request");
+      }
       return "00".equals(code)
           ? Decision.approve(String.valueOf(IsoMessages.get(answer, 38)).trim())
           : Decision.decline(ResponseCodes.outcome(code), "issuer response code " + code);

@@ -60,8 +60,8 @@ class IsoLinkIT {
     }
   }
 
-  private JposIssuer issuer() throws Exception {
-    JposIssuer issuer = new JposIssuer();
+  private JposPeer issuer() throws Exception {
+    JposPeer issuer = new JposPeer();
     open.add(issuer);
     return issuer;
   }
@@ -98,11 +98,11 @@ class IsoLinkIT {
 
   @Test
   void signsOnBeforeAnythingElseAndMatchesOutOfOrderResponsesBySTAN() throws Exception {
-    JposIssuer issuer = issuer();
+    JposPeer issuer = issuer();
     // The first authorization is answered a second later than the second one.
     issuer.answer(request -> "0100".equals(request.getString(0)) && request.getString(4).endsWith("2")
-        ? new JposIssuer.Answer(JposIssuer.response(request, "00"), 500)
-        : JposIssuer.approve(request));
+        ? new JposPeer.Answer(JposPeer.response(request, "00"), 500)
+        : JposPeer.approve(request));
     IsoLink link = link(issuer.port(), 1, Duration.ofMinutes(5));
     awaitReady(link, 1);
     ISOMsg signOn = issuer.next();
@@ -135,9 +135,9 @@ class IsoLinkIT {
 
   @Test
   void aResponseAfterTheDeadlineFailsTheRequestAndIsCountedAsUnmatched() throws Exception {
-    JposIssuer issuer = issuer();
+    JposPeer issuer = issuer();
     issuer.answer(request -> "0100".equals(request.getString(0))
-        ? new JposIssuer.Answer(JposIssuer.response(request, "00"), 800) : JposIssuer.approve(request));
+        ? new JposPeer.Answer(JposPeer.response(request, "00"), 800) : JposPeer.approve(request));
     IsoLink link = link(issuer.port(), 1, Duration.ofMinutes(5));
     awaitReady(link, 1);
     CompletableFuture<IsoMessage> answer = link.send(authorization(link, 500), Duration.ofMillis(200))
@@ -149,7 +149,7 @@ class IsoLinkIT {
 
   @Test
   void anIdleConnectionSendsEchoes() throws Exception {
-    JposIssuer issuer = issuer();
+    JposPeer issuer = issuer();
     link(issuer.port(), 1, Duration.ofMillis(200));
     assertThat(field(issuer.next(), 70)).isEqualTo("001");
     ISOMsg echo = issuer.next();
@@ -159,9 +159,9 @@ class IsoLinkIT {
 
   @Test
   void aDroppedConnectionFailsWhatWaitsOnItReconnectsAndSignsOnAgain() throws Exception {
-    JposIssuer issuer = issuer();
-    issuer.answer(request -> "0100".equals(request.getString(0)) ? JposIssuer.Answer.never()
-        : JposIssuer.approve(request));
+    JposPeer issuer = issuer();
+    issuer.answer(request -> "0100".equals(request.getString(0)) ? JposPeer.Answer.never()
+        : JposPeer.approve(request));
     IsoLink link = link(issuer.port(), 2, Duration.ofMinutes(5));
     awaitReady(link, 2);
     CompletableFuture<IsoMessage> waiting = link.send(authorization(link, 700), Duration.ofSeconds(10))
@@ -172,7 +172,7 @@ class IsoLinkIT {
     issuer.disconnectAll();
     assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
         .hasCauseInstanceOf(LinkFailure.class);
-    issuer.answer(JposIssuer::approve);
+    issuer.answer(JposPeer::approve);
     awaitReady(link, 2);
     assertThat(field(issuer.next(), 70)).as("signed on again before use").isEqualTo("001");
     IsoMessage answer = link.send(authorization(link, 800), Duration.ofSeconds(5)).toCompletableFuture()

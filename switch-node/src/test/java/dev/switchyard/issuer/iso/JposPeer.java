@@ -25,15 +25,15 @@ import org.jpos.iso.packager.ISO87BPackager;
  * length header ({@code PostChannel}), in this JVM, on a loopback port. Records every message it receives; answers
  * by a policy the test sets: the response to send, how long to wait before sending it, or none.
  */
-final class JposIssuer implements AutoCloseable {
+public final class JposPeer implements AutoCloseable {
 
   /** What to do with one request: send {@code response} after {@code delayMillis}, or nothing when null. */
-  record Answer(ISOMsg response, long delayMillis) {
-    static Answer now(ISOMsg response) {
+  public record Answer(ISOMsg response, long delayMillis) {
+    public static Answer now(ISOMsg response) {
       return new Answer(response, 0);
     }
 
-    static Answer never() {
+    public static Answer never() {
       return new Answer(null, 0);
     }
   }
@@ -46,13 +46,13 @@ final class JposIssuer implements AutoCloseable {
     t.setDaemon(true);
     return t;
   });
-  private volatile Function<ISOMsg, Answer> policy = JposIssuer::approve;
+  private volatile Function<ISOMsg, Answer> policy = JposPeer::approve;
 
-  JposIssuer() throws Exception {
+  public JposPeer() throws Exception {
     this(0);
   }
 
-  JposIssuer(int onPort) throws Exception {
+  JposPeer(int onPort) throws Exception {
     server = new ISOServer(onPort, new PostChannel(new ISO87BPackager()), null);
     server.setConfiguration(new SimpleConfiguration());
     CompletableFuture<Integer> bound = new CompletableFuture<>();
@@ -83,16 +83,16 @@ final class JposIssuer implements AutoCloseable {
     port = bound.get(10, TimeUnit.SECONDS);
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  void answer(Function<ISOMsg, Answer> next) {
+  public void answer(Function<ISOMsg, Answer> next) {
     this.policy = next;
   }
 
   /** The response jPOS makes of {@code request}, with response code {@code code} (and an approval code for 00). */
-  static ISOMsg response(ISOMsg request, String code) {
+  public static ISOMsg response(ISOMsg request, String code) {
     try {
       ISOMsg r = (ISOMsg) request.clone();
       r.setResponseMTI();
@@ -106,12 +106,12 @@ final class JposIssuer implements AutoCloseable {
     }
   }
 
-  static Answer approve(ISOMsg request) {
+  public static Answer approve(ISOMsg request) {
     return Answer.now(response(request, "00"));
   }
 
   /** The next message received, or fails after 10 s. */
-  ISOMsg next() throws InterruptedException {
+  public ISOMsg next() throws InterruptedException {
     ISOMsg m = received.poll(10, TimeUnit.SECONDS);
     if (m == null) {
       throw new AssertionError("the issuer received nothing in 10 s");
