@@ -86,6 +86,7 @@ public final class SwitchNode implements AutoCloseable {
     try {
       SwitchNode node = start(config, issuers.gateway(), Clock.systemUTC());
       node.issuers = issuers;
+      NodeServices.get(node.system).registerIssuerLinks(issuers.links());
       node.system.getWhenTerminated().whenComplete((done, failure) -> issuers.close());
       return node;
     } catch (RuntimeException e) {

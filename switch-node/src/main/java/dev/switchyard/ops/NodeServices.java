@@ -14,6 +14,7 @@ public final class NodeServices implements Extension {
   private volatile String nodeName = "";
   private volatile GatewayServer gateway;
   private volatile javax.sql.DataSource dataSource;
+  private volatile java.util.Map<String, dev.switchyard.issuer.iso.IsoLink> issuerLinks = java.util.Map.of();
 
   /** The extension id. */
   public static final class Id extends ExtensionId<NodeServices> {
@@ -40,6 +41,15 @@ public final class NodeServices implements Extension {
   /** The node's own pool on the journal database. */
   public javax.sql.DataSource dataSource() {
     return dataSource;
+  }
+
+  /** The node's issuer links by route; empty when it has none. */
+  public java.util.Map<String, dev.switchyard.issuer.iso.IsoLink> issuerLinks() {
+    return issuerLinks;
+  }
+
+  public void registerIssuerLinks(java.util.Map<String, dev.switchyard.issuer.iso.IsoLink> links) {
+    this.issuerLinks = java.util.Map.copyOf(links);
   }
 
   public void register(String name, GatewayServer server, javax.sql.DataSource pool) {

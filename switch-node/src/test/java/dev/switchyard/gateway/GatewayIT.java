@@ -470,5 +470,17 @@ public class GatewayIT {
         HttpResponse.BodyHandlers.ofString());
     assertThat(stats.statusCode()).isEqualTo(200);
     assertThat(stats.body()).contains("\"authorize\"").contains("\"p99\"").contains("\"approvalRate\"");
+    HttpResponse<String> issuers = http.send(HttpRequest.newBuilder(URI.create(base + "/issuers")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(issuers.statusCode()).isEqualTo(200);
+    var simulatorRoute = json(issuers.body()).at("/routes/0");
+    assertThat(simulatorRoute.get("route").asText()).isEqualTo("simulator");
+    assertThat(simulatorRoute.get("state").asText()).isEqualTo("UP");
+    assertThat(simulatorRoute.get("connectionsReady").asInt()).isEqualTo(2);
+    assertThat(simulatorRoute.get("answered").asLong()).isPositive();
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode json(String body) throws Exception {
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
   }
 }

@@ -76,6 +76,10 @@ public final class IsoLink implements AutoCloseable {
     return settings.name();
   }
 
+  public Settings settings() {
+    return settings;
+  }
+
   /** The next STAN of this link, for a request about to be sent. */
   public String nextStan() {
     return stans.next();
