@@ -3,6 +3,8 @@ package dev.switchyard.persistence;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
+import dev.switchyard.protocol.v1.AdviceEvent;
+import dev.switchyard.protocol.v1.AdviceQueueSnapshot;
 import dev.switchyard.protocol.v1.DisputeCommand;
 import dev.switchyard.protocol.v1.DisputeReply;
 import dev.switchyard.protocol.v1.PaymentEvent;
@@ -31,7 +33,9 @@ public final class ProtobufSerializer extends SerializerWithStringManifest {
           PaymentSnapshot.getDescriptor().getFullName(), PaymentSnapshot.parser(),
           PublishedEvent.getDescriptor().getFullName(), PublishedEvent.parser(),
           DisputeCommand.getDescriptor().getFullName(), DisputeCommand.parser(),
-          DisputeReply.getDescriptor().getFullName(), DisputeReply.parser());
+          DisputeReply.getDescriptor().getFullName(), DisputeReply.parser(),
+          AdviceEvent.getDescriptor().getFullName(), AdviceEvent.parser(),
+          AdviceQueueSnapshot.getDescriptor().getFullName(), AdviceQueueSnapshot.parser());
 
   public ProtobufSerializer(ExtendedActorSystem system) {
     // Pekko instantiates serializers reflectively with the system; this serializer needs nothing from it.

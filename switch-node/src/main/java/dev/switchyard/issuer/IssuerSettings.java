@@ -15,8 +15,14 @@ public record IssuerSettings(
     String acquiringInstitution,
     List<RouteSettings> routes,
     String defaultRoute,
+    List<Routes.AcquirerRoute> acquirerRoutes,
     Link link,
-    Duration requestTimeout) {
+    Duration requestTimeout,
+    RouteHealth.Settings breaker,
+    StandInRules standIn,
+    Duration standInTimeout,
+    AdviceQueue.Settings advices,
+    Duration adviceTimeout) {
 
   /** How authorizations reach issuers. */
   public enum Kind { ISO, IN_PROCESS }
@@ -38,11 +44,7 @@ public record IssuerSettings(
     Config c = config.getConfig("switch.issuer");
     Config sim = c.getConfig("simulator");
     Config link = c.getConfig("link");
-    List<RouteSettings> routes = new ArrayList<>();
-    for (Config r : c.getConfigList("routes")) {
-      routes.add(new RouteSettings(r.getString("name"), r.getString("host"), r.getInt("port"),
-          r.hasPath("bins") ? List.copyOf(r.getStringList("bins")) : List.of()));
-    }
+    List<RouteSettings> routes = routes(c, true);
     String institution = c.getString("acquiring-institution");
     if (!institution.matches("[0-9]{1,11}")) {
       throw new IllegalArgumentException("switch.issuer.acquiring-institution must be 1 to 11 digits");
@@ -56,11 +58,44 @@ public record IssuerSettings(
         institution,
         List.copyOf(routes),
         c.getString("default-route"),
+        acquirerRoutes(c),
         new Link(link.getInt("connections"), link.getDuration("connect-timeout"),
             link.getDuration("sign-on-timeout"), link.getDuration("echo-interval"),
             link.getDuration("reconnect-min"), link.getDuration("reconnect-max"),
             (int) link.getBytes("max-frame-size").longValue()),
-        config.getDuration("switch.payment.issuer-timeout"));
+        config.getDuration("switch.payment.issuer-timeout"),
+        RouteHealth.Settings.create(c.getConfig("breaker")),
+        StandInRules.create(c),
+        c.getDuration("stand-in.decision-timeout"),
+        new AdviceQueue.Settings(c.getDuration("advices.nudge-interval"), c.getInt("advices.snapshot-every")),
+        c.getDuration("advices.timeout"));
+  }
+
+  /**
+   * The {@code routes} of a routing table: name, BIN prefixes and, where {@code endpoints} or given, host and port
+   * (a reloaded table names routes the node has by name alone; port 0 then).
+   */
+  static List<RouteSettings> routes(Config table, boolean endpoints) {
+    List<RouteSettings> routes = new ArrayList<>();
+    for (Config r : table.getConfigList("routes")) {
+      boolean endpoint = endpoints || r.hasPath("host") || r.hasPath("port");
+      routes.add(new RouteSettings(r.getString("name"), endpoint ? r.getString("host") : "",
+          endpoint ? r.getInt("port") : 0, r.hasPath("bins") ? List.copyOf(r.getStringList("bins")) : List.of()));
+    }
+    return List.copyOf(routes);
+  }
+
+  /** The {@code acquirer-routes} of a routing table (none when absent). */
+  static List<Routes.AcquirerRoute> acquirerRoutes(Config table) {
+    if (!table.hasPath("acquirer-routes")) {
+      return List.of();
+    }
+    List<Routes.AcquirerRoute> overrides = new ArrayList<>();
+    for (Config a : table.getConfigList("acquirer-routes")) {
+      overrides.add(new Routes.AcquirerRoute(a.getString("acquirer"), a.getString("route"),
+          List.copyOf(a.getStringList("bins"))));
+    }
+    return List.copyOf(overrides);
   }
 
   /** A link's settings for {@code route}. */

@@ -1,44 +1,100 @@
 package dev.switchyard.issuer;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
-/** Which route serves a card: the one with the longest BIN prefix the card's BIN starts with, else the default. */
+/**
+ * Which route serves a card: first the acquirer's own overrides, then the routing table, each by the longest BIN
+ * prefix the card's BIN starts with; else the default route. Immutable: a reloaded table is a new one.
+ */
 final class Routes {
 
+  /** A BIN prefix list an acquirer routes differently from everyone else. */
+  record AcquirerRoute(String acquirer, String route, List<String> bins) {}
+
   private final TreeMap<String, String> byPrefix = new TreeMap<>();
+  private final Map<String, Map<String, String>> byAcquirer = new HashMap<>();
   private final String defaultRoute;
 
-  Routes(List<IssuerSettings.RouteSettings> routes, String defaultRoute) {
+  /**
+   * Refuses, naming the key, a BIN prefix that is not 1 to 8 digits or is in two routes, and a route that is not in
+   * {@code known}.
+   */
+  Routes(List<IssuerSettings.RouteSettings> routes, String defaultRoute, List<AcquirerRoute> acquirerRoutes,
+      Set<String> known) {
     for (IssuerSettings.RouteSettings route : routes) {
       for (String prefix : route.bins()) {
-        if (!prefix.matches("[0-9]{1,8}")) {
-          throw new IllegalArgumentException("switch.issuer.routes." + route.name() + ".bins: '" + prefix
-              + "' is not a BIN prefix of 1 to 8 digits");
-        }
-        String taken = byPrefix.putIfAbsent(prefix, route.name());
+        String taken = byPrefix.putIfAbsent(prefix(prefix, "routes." + route.name() + ".bins"), route.name());
         if (taken != null) {
-          throw new IllegalArgumentException("switch.issuer.routes: BIN prefix " + prefix + " is in routes " + taken
-              + " and " + route.name());
+          throw new IllegalArgumentException("routes: BIN prefix " + prefix + " is in routes " + taken + " and "
+              + route.name());
         }
       }
+    }
+    for (AcquirerRoute a : acquirerRoutes) {
+      if (!known.contains(a.route())) {
+        throw new IllegalArgumentException("acquirer-routes: route '" + a.route() + "' of acquirer " + a.acquirer()
+            + " is not a route: " + known);
+      }
+      Map<String, String> own = byAcquirer.computeIfAbsent(a.acquirer(), k -> new HashMap<>());
+      for (String prefix : a.bins()) {
+        String taken = own.putIfAbsent(prefix(prefix, "acquirer-routes." + a.acquirer() + ".bins"), a.route());
+        if (taken != null) {
+          throw new IllegalArgumentException("acquirer-routes: BIN prefix " + prefix + " of acquirer " + a.acquirer()
+              + " is in routes " + taken + " and " + a.route());
+        }
+      }
+    }
+    if (!known.contains(defaultRoute)) {
+      throw new IllegalArgumentException("default-route: '" + defaultRoute + "' is not a route: " + known);
     }
     this.defaultRoute = defaultRoute;
   }
 
-  /** The route of a card with this BIN (or longer number). */
-  String route(String bin) {
-    for (int length = Math.min(bin.length(), 8); length > 0; length--) {
-      String route = byPrefix.get(bin.substring(0, length));
+  private static String prefix(String prefix, String key) {
+    if (!prefix.matches("[0-9]{1,8}")) {
+      throw new IllegalArgumentException(key + ": '" + prefix + "' is not a BIN prefix of 1 to 8 digits");
+    }
+    return prefix;
+  }
+
+  /** The route of a card with this BIN (or longer number), for a payment of {@code acquirer}. */
+  String route(String acquirer, String bin) {
+    Map<String, String> own = byAcquirer.get(acquirer);
+    if (own != null) {
+      String route = longest(own, bin);
       if (route != null) {
         return route;
       }
     }
+    String route = longest(byPrefix, bin);
+    return route == null ? defaultRoute : route;
+  }
+
+  private static String longest(Map<String, String> prefixes, String bin) {
+    for (int length = Math.min(bin.length(), 8); length > 0; length--) {
+      String route = prefixes.get(bin.substring(0, length));
+      if (route != null) {
+        return route;
+      }
+    }
+    return null;
+  }
+
+  String defaultRoute() {
     return defaultRoute;
   }
 
   Map<String, String> prefixes() {
     return Map.copyOf(byPrefix);
+  }
+
+  Map<String, Map<String, String>> acquirerPrefixes() {
+    Map<String, Map<String, String>> copy = new TreeMap<>();
+    byAcquirer.forEach((a, m) -> copy.put(a, new TreeMap<>(m)));
+    return copy;
   }
 }

@@ -84,9 +84,11 @@ public final class SwitchNode implements AutoCloseable {
   public static SwitchNode start(Config config) {
     IssuerSide issuers = IssuerSide.start(IssuerSettings.create(config), Clock.systemUTC());
     try {
-      SwitchNode node = start(config, issuers.gateway(), Clock.systemUTC());
+      SwitchNode node = start(config, issuers.gateway(), Clock.systemUTC(), system -> {
+        issuers.attach(system);
+        NodeServices.get(system).registerIssuers(issuers);
+      });
       node.issuers = issuers;
-      NodeServices.get(node.system).registerIssuerLinks(issuers.links());
       node.system.getWhenTerminated().whenComplete((done, failure) -> issuers.close());
       return node;
     } catch (RuntimeException e) {
@@ -97,6 +99,12 @@ public final class SwitchNode implements AutoCloseable {
 
   /** A node whose payments ask {@code issuer}. */
   public static SwitchNode start(Config config, IssuerGateway issuer, Clock clock) {
+    return start(config, issuer, clock, system -> { });
+  }
+
+  /** A node whose payments ask {@code issuer}; {@code beforeServing} runs once sharding is up, before the gateway. */
+  private static SwitchNode start(Config config, IssuerGateway issuer, Clock clock,
+      java.util.function.Consumer<ActorSystem<Void>> beforeServing) {
     JournalCapacity.check(config);
     DatabaseSettings db = DatabaseSettings.create(config);
     var migrated = Databases.migrate(db);
@@ -116,6 +124,7 @@ public final class SwitchNode implements AutoCloseable {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
     PaymentEntity.init(system, deps);
+    beforeServing.accept(system);
     PaymentDeadlines.init(system, dataSource, settings.tags(), deadlines, clock);
     JournalAnalyzer.Settings analyze = JournalAnalyzer.Settings.create(config);
     if (db.vendor() == DatabaseSettings.Vendor.POSTGRESQL && analyze.enabled()) {

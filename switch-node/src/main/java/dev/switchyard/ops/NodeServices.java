@@ -14,7 +14,7 @@ public final class NodeServices implements Extension {
   private volatile String nodeName = "";
   private volatile GatewayServer gateway;
   private volatile javax.sql.DataSource dataSource;
-  private volatile java.util.Map<String, dev.switchyard.issuer.iso.IsoLink> issuerLinks = java.util.Map.of();
+  private volatile dev.switchyard.issuer.IssuerSide issuers;
 
   /** The extension id. */
   public static final class Id extends ExtensionId<NodeServices> {
@@ -43,13 +43,13 @@ public final class NodeServices implements Extension {
     return dataSource;
   }
 
-  /** The node's issuer links by route; empty when it has none. */
-  public java.util.Map<String, dev.switchyard.issuer.iso.IsoLink> issuerLinks() {
-    return issuerLinks;
+  /** The node's issuer side; null when the node was given an issuer gateway of its own. */
+  public dev.switchyard.issuer.IssuerSide issuers() {
+    return issuers;
   }
 
-  public void registerIssuerLinks(java.util.Map<String, dev.switchyard.issuer.iso.IsoLink> links) {
-    this.issuerLinks = java.util.Map.copyOf(links);
+  public void registerIssuers(dev.switchyard.issuer.IssuerSide side) {
+    this.issuers = side;
   }
 
   public void register(String name, GatewayServer server, javax.sql.DataSource pool) {

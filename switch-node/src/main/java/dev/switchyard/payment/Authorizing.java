@@ -31,7 +31,8 @@ record Authorizing(Core core, Amounts amounts, long issuerDeadlineMillis) implem
   public Payment.Live next(PaymentEvent event) {
     return switch (event.getBodyCase()) {
       case AUTHORIZED -> new Open(core, amounts,
-          new Hold(event.getAuthorized().getAuthCode(), event.getAuthorized().getExpiresAtMillis()),
+          new Hold(event.getAuthorized().getAuthCode(), event.getAuthorized().getExpiresAtMillis(),
+              event.getAuthorized().getStandIn()),
           Disputes.NONE, null, null);
       case DECLINED -> new Closed(core, amounts, Hold.NONE, PaymentState.DECLINED, null);
       case IN_DOUBT -> new InDoubt(core, amounts, Owed.first(ReversalKind.REVERSAL_OF_AUTHORIZATION,
@@ -56,13 +57,20 @@ record Authorizing(Core core, Amounts amounts, long issuerDeadlineMillis) implem
 
   /** The issuer's decision, recorded: approved with a hold, or declined. */
   PaymentEvent.Builder decided(IssuerGateway.Decision d, long now, PaymentSettings settings) {
-    return d.approved()
-        ? PaymentEvent.newBuilder().setAuthorized(Authorized.newBuilder()
-            .setAuthCode(d.authCode())
-            .setExpiresAtMillis(now + settings.holdWindow().toMillis()))
-        : PaymentEvent.newBuilder().setDeclined(Declined.newBuilder()
-            .setResult(ResultCodes.toWire(d.outcome()))
-            .setReason(d.reason()));
+    if (!d.approved()) {
+      return PaymentEvent.newBuilder().setDeclined(Declined.newBuilder()
+          .setResult(ResultCodes.toWire(d.outcome()))
+          .setReason(d.reason())
+          .setSource(d.source()));
+    }
+    Authorized.Builder approved = Authorized.newBuilder()
+        .setAuthCode(d.authCode())
+        .setExpiresAtMillis(now + settings.holdWindow().toMillis())
+        .setSource(d.source());
+    if (d.standIn() != null) {
+      approved.setStandIn(true).setStandInApproval(d.standIn());
+    }
+    return PaymentEvent.newBuilder().setAuthorized(approved);
   }
 
   /** No decision, and none can be trusted any more: the authorization is reversed. */

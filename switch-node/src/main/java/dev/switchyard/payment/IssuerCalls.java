@@ -38,7 +38,8 @@ final class IssuerCalls {
   /** Asks for the authorization that created {@code s}, until its issuer deadline. */
   void authorize(Authorizing s, Authorize a) {
     long budget = Math.max(1, s.issuerDeadlineMillis() - clock.millis());
-    ctx.pipeToSelf(bounded(issuer.authorize(s.origin().trace(), a.card(), a.pan(), a.merchantId(), a.amount()),
+    ctx.pipeToSelf(bounded(issuer.authorize(s.origin().trace(),
+                new AuthorizationRequest(paymentId, a.acquirerId(), a.merchantId(), a.card(), a.pan(), a.amount())),
             budget),
         (decision, failure) -> failure == null ? new IssuerAnswered(decision) : new IssuerFailed(failure(failure)));
   }
@@ -60,13 +61,13 @@ final class IssuerCalls {
     }
     reversalInFlight = true;
     Money amount = ((Payment.Live) state).amounts().money(owed.amountMinor());
-    ctx.pipeToSelf(bounded(issuer.reverse(owed.original(), owed.kind(), amount, owed.attempts() + 1),
+    ctx.pipeToSelf(bounded(issuer.reverse(owed.original(), owed.kind(), amount, owed.nextTransmission()),
             settings.issuerTimeout().toMillis()),
         (ok, failure) -> {
           if (failure != null) {
             failure(failure);
           }
-          return new ReversalAnswered(owed.kind(), failure == null);
+          return new ReversalAnswered(owed.kind(), failure == null, IssuerGateway.NotSent.is(failure));
         });
   }
 
@@ -83,7 +84,7 @@ final class IssuerCalls {
     if (m.acknowledged()) {
       return owed.acknowledged();
     }
-    PaymentEvent.Builder failed = owed.failed(clock.millis(), settings);
+    PaymentEvent.Builder failed = owed.failed(clock.millis(), settings, m.notSent());
     ctx.getLog().warn("Reversal {} ({}) of payment {} failed, next attempt at {}",
         failed.getReversalFailed().getAttempts(), owed.kind(), paymentId,
         java.time.Instant.ofEpochMilli(failed.getReversalFailed().getNextRetryAtMillis()));

@@ -63,14 +63,20 @@ public final class IssuerSimulator implements IssuerGateway {
   }
 
   @Override
-  public Trace trace(String paymentId, Card card) {
+  public Trace trace(String paymentId, String acquirerId, Card card) {
     return new Trace("in-process", String.format("%06d", stans.incrementAndGet() % 1_000_000),
         System.currentTimeMillis(), PaymentIds.rrn(paymentId));
   }
 
   @Override
-  public CompletionStage<Decision> authorize(Trace trace, Card card, Pan pan, String merchantId, Money amount) {
-    return decide(trace.rrn(), amount);
+  public Trace followUp(String paymentId, Trace original) {
+    return new Trace("in-process", String.format("%06d", stans.incrementAndGet() % 1_000_000),
+        System.currentTimeMillis(), PaymentIds.rrn(paymentId));
+  }
+
+  @Override
+  public CompletionStage<Decision> authorize(Trace trace, AuthorizationRequest request) {
+    return decide(trace.rrn(), request.amount());
   }
 
   @Override

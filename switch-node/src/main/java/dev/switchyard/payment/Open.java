@@ -53,7 +53,7 @@ record Open(Core core, Amounts amounts, Hold hold, Disputes disputes, PendingInc
           Trace.fromProto(event.getIncrementRequested().getIssuer())), owed);
       case INCREMENTED -> withIncrement(
           amounts.authorizedMore(event.getIncremented().getAmount().getMinorUnits()),
-          new Hold(hold.authCode(), event.getIncremented().getExpiresAtMillis()), null, owed);
+          new Hold(hold.authCode(), event.getIncremented().getExpiresAtMillis(), hold.standIn()), null, owed);
       case INCREMENT_DECLINED -> withIncrement(amounts, hold, null, owed);
       case INCREMENT_WITHDRAWN -> withIncrement(amounts, hold, null, Owed.first(ReversalKind.REVERSAL_OF_INCREMENT,
           event.getIncrementWithdrawn().getAmount().getMinorUnits(),

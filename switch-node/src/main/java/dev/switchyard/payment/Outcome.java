@@ -17,6 +17,10 @@ public enum Outcome {
   SUSPECTED_FRAUD(1005),
   RISK_DECLINED(1006),
   ISSUER_UNAVAILABLE(1007),
+  /** The issuer was unreachable and the stand-in limits did not allow approving; nothing was sent. */
+  STAND_IN_DECLINED(1008),
+  /** The issuer was unreachable and the request is not stood in for; nothing was sent. */
+  ISSUER_UNREACHABLE(1009),
 
   INVALID_REQUEST(2000),
   INVALID_STATE(2001),

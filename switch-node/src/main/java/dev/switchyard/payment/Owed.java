@@ -11,18 +11,24 @@ import java.time.Duration;
  * the release of a voided hold. Durable (every attempt's failure is an event), retried with exponential backoff
  * until the issuer acknowledges, whatever else happens to the payment.
  */
-record Owed(ReversalKind kind, long amountMinor, int attempts, long nextAttemptAtMillis, Trace original) {
+record Owed(ReversalKind kind, long amountMinor, int attempts, long nextAttemptAtMillis, Trace original,
+    int unsentAttempts) {
 
   static Owed first(ReversalKind kind, long amountMinor, long nextAttemptAtMillis, Trace original) {
-    return new Owed(kind, amountMinor, 0, nextAttemptAtMillis, original);
+    return new Owed(kind, amountMinor, 0, nextAttemptAtMillis, original, 0);
   }
 
   boolean dueAt(long now) {
     return now >= nextAttemptAtMillis;
   }
 
-  Owed failed(int attemptsSoFar, long nextAt) {
-    return new Owed(kind, amountMinor, attemptsSoFar, nextAt, original);
+  /** The transmission the next attempt is: 1 for the first the issuer may see (0420), more for repeats (0421). */
+  int nextTransmission() {
+    return attempts - unsentAttempts + 1;
+  }
+
+  Owed failed(int attemptsSoFar, long nextAt, boolean notSent) {
+    return new Owed(kind, amountMinor, attemptsSoFar, nextAt, original, unsentAttempts + (notSent ? 1 : 0));
   }
 
   /** The issuer acknowledged: nothing is owed any more. */
@@ -30,12 +36,12 @@ record Owed(ReversalKind kind, long amountMinor, int attempts, long nextAttemptA
     return PaymentEvent.newBuilder().setReversed(Reversed.newBuilder().setAttempts(attempts + 1).setKind(kind));
   }
 
-  /** The attempt failed: the next one after the backoff. */
-  PaymentEvent.Builder failed(long now, PaymentSettings settings) {
+  /** The attempt failed (without leaving the switch when {@code notSent}): the next one after the backoff. */
+  PaymentEvent.Builder failed(long now, PaymentSettings settings, boolean notSent) {
     int tried = attempts + 1;
     long pause = backoffMillis(tried, settings.reversalRetryMin(), settings.reversalRetryMax());
     return PaymentEvent.newBuilder().setReversalFailed(ReversalFailed.newBuilder()
-        .setKind(kind).setAttempts(tried).setNextRetryAtMillis(now + pause));
+        .setKind(kind).setAttempts(tried).setNextRetryAtMillis(now + pause).setNotSent(notSent));
   }
 
   /** The pause after the {@code attempts}-th failure: min, 2 min, 4 min … up to max. */

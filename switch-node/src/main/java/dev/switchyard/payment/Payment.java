@@ -118,6 +118,7 @@ public sealed interface Payment permits Payment.Empty, Payment.Unreadable, Payme
           .setRefundedMinor(a.refunded())
           .setChargedBackMinor(a.chargedBack())
           .setAuthCode(hold().authCode())
+          .setStandIn(hold().standIn())
           .setCard(o.card())
           .setExpiresAtMillis(hold().expiresAtMillis())
           .setVersion(core().version());
@@ -146,7 +147,7 @@ public sealed interface Payment permits Payment.Empty, Payment.Unreadable, Payme
     default Owed owedAfter(PaymentEvent event) {
       return switch (event.getBodyCase()) {
         case REVERSAL_FAILED -> owed().failed(event.getReversalFailed().getAttempts(),
-            event.getReversalFailed().getNextRetryAtMillis());
+            event.getReversalFailed().getNextRetryAtMillis(), event.getReversalFailed().getNotSent());
         case REVERSED -> null;
         default -> owed();
       };

@@ -179,5 +179,5 @@ public sealed interface PaymentCommand extends CborSerializable {
       implements PaymentCommand {}
 
   /** The issuer acknowledged an owed reversal, or did not. */
-  record ReversalAnswered(ReversalKind kind, boolean acknowledged) implements PaymentCommand {}
+  record ReversalAnswered(ReversalKind kind, boolean acknowledged, boolean notSent) implements PaymentCommand {}
 }

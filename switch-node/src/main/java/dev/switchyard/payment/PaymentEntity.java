@@ -277,7 +277,7 @@ public final class PaymentEntity
       return Effect().reply(a.replyTo(), Reply.of(invalid.outcome(), invalid.field(), invalid.reason(), null));
     }
     awaitingDecision.add(a.replyTo());
-    Trace trace = deps.issuer().trace(paymentId, a.card());
+    Trace trace = deps.issuer().trace(paymentId, a.acquirerId(), a.card());
     return persist(s, a.requestId(), a.paramsHash(), Authorizing.requested(paymentId, a, trace, now(), settings()))
         .thenRun(after -> issuer.authorize((Authorizing) after, a))
         .thenNoReply();
@@ -312,7 +312,7 @@ public final class PaymentEntity
   // --- increments -------------------------------------------------------------------------------------
 
   private ReplyEffect<PaymentEvent, Payment> increment(Open s, IncrementAuthorization i) {
-    Decision d = s.increment(i, deps.issuer().trace(paymentId, s.origin().cardData()), now(), settings());
+    Decision d = s.increment(i, deps.issuer().followUp(paymentId, s.origin().trace()), now(), settings());
     if (d instanceof Refusal refusal) {
       return refuse(s, i, refusal);
     }

@@ -24,6 +24,8 @@ public final class ResultCodes {
     map(Outcome.SUSPECTED_FRAUD, ResultCode.SUSPECTED_FRAUD);
     map(Outcome.RISK_DECLINED, ResultCode.RISK_DECLINED);
     map(Outcome.ISSUER_UNAVAILABLE, ResultCode.ISSUER_UNAVAILABLE);
+    map(Outcome.STAND_IN_DECLINED, ResultCode.STAND_IN_DECLINED);
+    map(Outcome.ISSUER_UNREACHABLE, ResultCode.ISSUER_UNREACHABLE);
     map(Outcome.INVALID_REQUEST, ResultCode.INVALID_REQUEST);
     map(Outcome.INVALID_STATE, ResultCode.INVALID_STATE);
     map(Outcome.AMOUNT_EXCEEDS_AVAILABLE, ResultCode.AMOUNT_EXCEEDS_AVAILABLE);

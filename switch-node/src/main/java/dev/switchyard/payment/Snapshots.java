@@ -68,7 +68,7 @@ final class Snapshots {
     if (owed != null) {
       b.setOwedReversal(OwedReversal.newBuilder().setKind(owed.kind()).setAmountMinor(owed.amountMinor())
           .setAttempts(owed.attempts()).setNextAttemptAtMillis(owed.nextAttemptAtMillis())
-          .setOriginal(owed.original().toProto()));
+          .setOriginal(owed.original().toProto()).setUnsentAttempts(owed.unsentAttempts()));
     }
     return b.build();
   }
@@ -91,7 +91,7 @@ final class Snapshots {
         v.getVersion());
     Amounts amounts = new Amounts(Currency.getInstance(v.getCurrency()), v.getAuthorizedMinor(),
         v.getCapturedMinor(), v.getRefundedMinor(), v.getChargedBackMinor());
-    Hold hold = new Hold(v.getAuthCode(), v.getExpiresAtMillis());
+    Hold hold = new Hold(v.getAuthCode(), v.getExpiresAtMillis(), v.getStandIn());
     List<Dispute> disputes = new ArrayList<>();
     v.getDisputesList().forEach(d -> disputes.add(Dispute.fromProto(d)));
     if (disputes.isEmpty() && v.hasDispute()) {
@@ -100,7 +100,7 @@ final class Snapshots {
     Owed owed = s.hasOwedReversal()
         ? new Owed(s.getOwedReversal().getKind(), s.getOwedReversal().getAmountMinor(),
             s.getOwedReversal().getAttempts(), s.getOwedReversal().getNextAttemptAtMillis(),
-            Trace.fromProto(s.getOwedReversal().getOriginal()))
+            Trace.fromProto(s.getOwedReversal().getOriginal()), s.getOwedReversal().getUnsentAttempts())
         : v.getState() == PaymentState.IN_DOUBT
             ? Owed.first(ReversalKind.REVERSAL_OF_AUTHORIZATION, v.getAuthorizedMinor(), s.getNextRetryAtMillis(),
                 Trace.NONE)

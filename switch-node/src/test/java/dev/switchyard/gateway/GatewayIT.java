@@ -66,7 +66,11 @@ public class GatewayIT {
         Map.entry("switch.gateway.hello-timeout", "1s"),
         Map.entry("switch.gateway.idle-timeout", "3s"),
         Map.entry("switch.gateway.max-frame-size", "4KiB"),
-        Map.entry("switch.payment.issuer-timeout", "3s")))));
+        Map.entry("switch.payment.issuer-timeout", "3s"),
+        // These tests leave many authorizations unanswered on purpose; the route's breaker, which would then
+        // stand in for the next ones, is IssuerOutageIT's subject.
+        Map.entry("switch.issuer.breaker.minimum-calls", 1_000),
+        Map.entry("switch.issuer.breaker.window", 1_000)))));
   }
 
   @BeforeAll

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.typesafe.config.ConfigFactory;
 import dev.switchyard.issuer.iso.JposPeer;
 import dev.switchyard.issuer.iso.LinkFailure;
+import dev.switchyard.payment.AuthorizationRequest;
 import dev.switchyard.payment.Card;
 import dev.switchyard.payment.IssuerGateway.Decision;
 import dev.switchyard.payment.Money;
@@ -51,14 +52,17 @@ class IsoIssuerGatewayIT {
     issuer.close();
   }
 
+  private static final String PAYMENT = "pay_0123456789abcdef0123456789abcdef";
+
   private Decision authorize(Trace trace, long amount) throws Exception {
-    return side.gateway().authorize(trace, CARD, PAN, "merchant-with-a-long-id", Money.of(amount, "EUR"))
+    return side.gateway().authorize(trace, new AuthorizationRequest(PAYMENT, "acq-1", "merchant-with-a-long-id",
+            CARD, PAN, Money.of(amount, "EUR")))
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   @Test
   void anAuthorizationCarriesTheCardOnceAndEachResponseCodeMapsToItsOutcome() throws Exception {
-    Trace trace = side.gateway().trace("pay_0123456789abcdef0123456789abcdef", CARD);
+    Trace trace = side.gateway().trace(PAYMENT, "acq-1", CARD);
     assertThat(trace.route()).isEqualTo("jpos");
     assertThat(trace.rrn()).isEqualTo("456789ABCDEF");
     Decision approved = authorize(trace, 2_500);
@@ -79,7 +83,7 @@ class IsoIssuerGatewayIT {
         "51", Outcome.INSUFFICIENT_FUNDS, "54", Outcome.EXPIRED_CARD, "59", Outcome.SUSPECTED_FRAUD,
         "62", Outcome.RESTRICTED_CARD, "N7", Outcome.DO_NOT_HONOR).entrySet()) {
       issuer.answer(request -> JposPeer.Answer.now(JposPeer.response(request, code.getKey())));
-      Decision declined = authorize(side.gateway().trace("pay_0123456789abcdef0123456789abcdef", CARD), 100);
+      Decision declined = authorize(side.gateway().trace(PAYMENT, "acq-1", CARD), 100);
       assertThat(declined.approved()).as(code.getKey()).isFalse();
       assertThat(declined.outcome()).as(code.getKey()).isEqualTo(code.getValue());
       assertThat(declined.reason()).contains(code.getKey());
@@ -93,13 +97,13 @@ class IsoIssuerGatewayIT {
       r.unset(39);
       return JposPeer.Answer.now(r);
     });
-    assertThatThrownBy(() -> authorize(side.gateway().trace("pay_0123456789abcdef0123456789abcdef", CARD), 100))
+    assertThatThrownBy(() -> authorize(side.gateway().trace(PAYMENT, "acq-1", CARD), 100))
         .hasCauseInstanceOf(LinkFailure.class);
   }
 
   @Test
   void aReversalIsA0420ThenA0421NamingTheOriginalWithoutTheCardNumber() throws Exception {
-    Trace original = side.gateway().trace("pay_0123456789abcdef0123456789abcdef", CARD);
+    Trace original = side.gateway().trace(PAYMENT, "acq-1", CARD);
     issuer.answer(request -> request.getString(0).startsWith("042") && "0420".equals(request.getString(0))
         ? JposPeer.Answer.now(JposPeer.response(request, "96")) : JposPeer.approve(request));
     assertThatThrownBy(() -> side.gateway().reverse(original, ReversalKind.REVERSAL_OF_AUTHORIZATION,

@@ -27,13 +27,18 @@ final class ScriptedIssuer implements IssuerGateway {
   private final java.util.concurrent.atomic.AtomicInteger stans = new java.util.concurrent.atomic.AtomicInteger();
 
   @Override
-  public Trace trace(String paymentId, Card card) {
+  public Trace trace(String paymentId, String acquirerId, Card card) {
+    return new Trace("scripted", String.format("%06d", stans.incrementAndGet()), 0, PaymentIds.rrn(paymentId));
+  }
+
+  @Override
+  public Trace followUp(String paymentId, Trace original) {
     return new Trace("scripted", String.format("%06d", stans.incrementAndGet()), 0, PaymentIds.rrn(paymentId));
   }
 
   /** Authorizations are approved at once; increments wait for the test. */
   @Override
-  public CompletionStage<Decision> authorize(Trace trace, Card card, Pan pan, String merchantId, Money amount) {
+  public CompletionStage<Decision> authorize(Trace trace, AuthorizationRequest request) {
     return CompletableFuture.completedFuture(Decision.approve("123456"));
   }
 

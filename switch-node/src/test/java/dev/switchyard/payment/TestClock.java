@@ -8,11 +8,11 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A clock that tests move by hand, so deadlines can be crossed without waiting. */
-final class TestClock extends Clock {
+public final class TestClock extends Clock {
 
   private final AtomicLong millis = new AtomicLong(Instant.parse("2026-11-23T10:00:00Z").toEpochMilli());
 
-  void advance(Duration by) {
+  public void advance(Duration by) {
     millis.addAndGet(by.toMillis());
   }
 

@@ -85,7 +85,7 @@ final class IsoConnection extends SimpleChannelInboundHandler<IsoMessage> {
     CompletableFuture<IsoMessage> answer = new CompletableFuture<>();
     Channel ch = channel;
     if (ch == null || !ch.isActive()) {
-      answer.completeExceptionally(new LinkFailure("the connection is closed"));
+      answer.completeExceptionally(LinkFailure.notSent("the connection is closed"));
       return answer;
     }
     ch.eventLoop().execute(() -> {

@@ -108,7 +108,8 @@ public final class IsoLink implements AutoCloseable {
   public CompletionStage<IsoMessage> send(IsoMessage request, Duration deadline) {
     List<IsoConnection> usable = ready;
     if (usable.isEmpty()) {
-      return CompletableFuture.failedFuture(new LinkFailure("no connection to " + settings.name() + " is signed on"));
+      return CompletableFuture.failedFuture(
+          LinkFailure.notSent("no connection to " + settings.name() + " is signed on"));
     }
     IsoConnection connection = usable.get(Math.floorMod(next.getAndIncrement(), usable.size()));
     sent.incrementAndGet();

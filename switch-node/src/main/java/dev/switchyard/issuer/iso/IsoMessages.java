@@ -20,6 +20,7 @@ public final class IsoMessages {
   public static final int AUTHORIZATION = 0x0100;
   public static final int AUTHORIZATION_RESPONSE = 0x0110;
   public static final int ADVICE = 0x0120;
+  public static final int ADVICE_REPEAT = 0x0121;
   public static final int ADVICE_RESPONSE = 0x0130;
   public static final int REVERSAL = 0x0400;
   public static final int REVERSAL_RESPONSE = 0x0410;
@@ -29,7 +30,7 @@ public final class IsoMessages {
   public static final int NETWORK = 0x0800;
   public static final int NETWORK_RESPONSE = 0x0810;
 
-  private static final int[] TYPES = {AUTHORIZATION, AUTHORIZATION_RESPONSE, ADVICE, ADVICE_RESPONSE, REVERSAL,
+  private static final int[] TYPES = {AUTHORIZATION, AUTHORIZATION_RESPONSE, ADVICE, ADVICE_REPEAT, ADVICE_RESPONSE, REVERSAL,
       REVERSAL_RESPONSE, REVERSAL_ADVICE, REVERSAL_ADVICE_REPEAT, REVERSAL_ADVICE_RESPONSE, NETWORK,
       NETWORK_RESPONSE};
 
@@ -102,9 +103,12 @@ public final class IsoMessages {
   public static final java.time.format.DateTimeFormatter TRANSMISSION_TIME =
       java.time.format.DateTimeFormatter.ofPattern("MMddHHmmss").withZone(java.time.ZoneOffset.UTC);
 
-  /** The response to {@code request}: its type plus 0x10 (0421 answers 0430), its fields, and {@code code}. */
+  /**
+   * The response to {@code request}: its type plus 0x10 (a repeat is answered like the first: 0121 by 0130, 0421 by
+   * 0430), its fields, and {@code code}.
+   */
   public static IsoMessage response(IsoMessage request, String code) {
-    int type = request.getType() == REVERSAL_ADVICE_REPEAT ? REVERSAL_ADVICE_RESPONSE : request.getType() + 0x10;
+    int type = (request.getType() & ~0x1) + 0x10;
     IsoMessage r = create(type);
     for (int field = 2; field <= 128; field++) {
       if (request.hasField(field)) {

@@ -66,6 +66,8 @@ public final class IsoIssuerSimulator implements AutoCloseable {
   private final java.util.Deque<Seen> seen = new java.util.ArrayDeque<>();
   private static final int REMEMBERED = 10_000;
   private volatile Mode mode = Mode.NORMAL;
+  private final io.netty.channel.group.ChannelGroup connections =
+      new io.netty.channel.group.DefaultChannelGroup("issuer-simulator", io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
   private Channel server;
 
   private IsoIssuerSimulator(Settings settings) {
@@ -82,6 +84,7 @@ public final class IsoIssuerSimulator implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+              sim.connections.add(ch);
               IsoCodec.add(ch.pipeline(), settings.maxFrameBytes());
               ch.pipeline().addLast("issuer", sim.new Answers());
             }
@@ -186,11 +189,13 @@ public final class IsoIssuerSimulator implements AutoCloseable {
     return new Seen(IsoMessages.type(m), Map.copyOf(fields));
   }
 
+  /** Stops listening and closes every connection, as an issuer that goes down does. */
   @Override
   public void close() {
     if (server != null) {
       server.close().syncUninterruptibly();
     }
-    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    connections.close().syncUninterruptibly();
+    group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
   }
 }
