@@ -22,7 +22,8 @@ public record IssuerSettings(
     StandInRules standIn,
     Duration standInTimeout,
     AdviceQueue.Settings advices,
-    Duration adviceTimeout) {
+    Duration adviceTimeout,
+    Duration routingWriteTimeout) {
 
   /** How authorizations reach issuers. */
   public enum Kind { ISO, IN_PROCESS }
@@ -68,7 +69,8 @@ public record IssuerSettings(
         StandInRules.create(c),
         c.getDuration("stand-in.decision-timeout"),
         new AdviceQueue.Settings(c.getDuration("advices.nudge-interval"), c.getInt("advices.snapshot-every")),
-        c.getDuration("advices.timeout"));
+        c.getDuration("advices.timeout"),
+        c.getDuration("routing.write-timeout"));
   }
 
   /**
@@ -96,6 +98,11 @@ public record IssuerSettings(
           List.copyOf(a.getStringList("bins"))));
     }
     return List.copyOf(overrides);
+  }
+
+  /** The routing table of the configuration. */
+  public RoutingTable routingTable() {
+    return new RoutingTable(routes, defaultRoute, acquirerRoutes);
   }
 
   /** A link's settings for {@code route}. */

@@ -13,7 +13,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,6 +42,12 @@ public final class IssuerSide implements AutoCloseable {
   private final EventLoopGroup group;
   private final IssuerSettings settings;
   private final Clock clock;
+  /** The routing table version in force on this node, and the newest this node has seen (it may refuse one). */
+  private volatile RoutingVersion routing;
+  private volatile long newestRouting;
+  private volatile String refusedRouting;
+  private volatile ActorRef<RoutingReplicator.Command> replicator;
+  private volatile ActorSystem<?> system;
 
   private IssuerSide(IssuerGateway gateway, Map<String, IsoLink> links, IsoIssuerSimulator simulator,
       EventLoopGroup group, IssuerSettings settings, Clock clock) {
@@ -45,6 +57,7 @@ public final class IssuerSide implements AutoCloseable {
     this.group = group;
     this.settings = settings;
     this.clock = clock;
+    this.routing = RoutingVersion.configured(settings.routingTable());
   }
 
   public static IssuerSide start(IssuerSettings settings, Clock clock) {
@@ -68,7 +81,7 @@ public final class IssuerSide implements AutoCloseable {
     try {
       table = new Routes(settings.routes(), settings.defaultRoute(), settings.acquirerRoutes(),
           routes.stream().map(IssuerSettings.RouteSettings::name).collect(Collectors.toSet()));
-    } catch (IllegalArgumentException e) {
+    } catch (RoutingTable.Invalid e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       if (embedded != null) {
         embedded.close();
@@ -102,7 +115,114 @@ public final class IssuerSide implements AutoCloseable {
       iso.attach(system);
       system.systemActorOf(IssuerMonitor.create(this, settings.advices().nudgeInterval()), "issuer-monitor",
           org.apache.pekko.actor.typed.Props.empty());
+      this.system = system;
+      this.replicator = system.systemActorOf(RoutingReplicator.create(this, settings.routingWriteTimeout()),
+          "issuer-routing", org.apache.pekko.actor.typed.Props.empty());
     }
+  }
+
+  /** The routing table version in force on this node. */
+  public RoutingVersion routing() {
+    return routing;
+  }
+
+  /** The newest routing table version this node has seen, in force or refused. */
+  long newestRouting() {
+    return Math.max(routing.version(), newestRouting);
+  }
+
+  /** Why this node refused the newest version it saw (it keeps the one in force), or null. */
+  public String refusedRouting() {
+    return refusedRouting;
+  }
+
+  /** The table in force on this node; null for the in-process simulator. */
+  public RoutingTable.View routes() {
+    return gateway instanceof IsoIssuerGateway iso ? iso.routes().view() : null;
+  }
+
+  /**
+   * Checks {@code table} against this node, then writes it for the whole cluster and applies it here; completes
+   * with the version in force on this node and, when that is not the table given, why. Throws
+   * {@link RoutingTable.Invalid} for a table this node cannot serve, and {@link IllegalStateException} when the
+   * node has no routing table (the in-process simulator, or not started).
+   */
+  public CompletionStage<RoutingReplicator.Result> propose(RoutingTable table, String operator) {
+    ActorRef<RoutingReplicator.Command> ref = replicator;
+    ActorSystem<?> running = system;
+    if (ref == null || running == null) {
+      throw new IllegalStateException("this node's issuer side is in-process: it has no routing table");
+    }
+    check(table);
+    return AskPattern.ask(ref, (ActorRef<RoutingReplicator.Result> replyTo) ->
+        new RoutingReplicator.Propose(table, operator, replyTo),
+        settings.routingWriteTimeout().plusSeconds(5), running.scheduler());
+  }
+
+  /**
+   * The table's routes on this node: refuses (naming the field) a route that has no link here and no endpoint, an
+   * endpoint other than the one a route's link has (a link's endpoint is fixed while it runs), and whatever
+   * {@link Routes} refuses.
+   */
+  private Routes check(RoutingTable table) {
+    Set<String> known = new HashSet<>(links.keySet());
+    for (int i = 0; i < table.routes().size(); i++) {
+      IssuerSettings.RouteSettings r = table.routes().get(i);
+      IsoLink link = links.get(r.name());
+      if (link != null) {
+        IsoLink.Settings s = link.settings();
+        if (!r.host().isEmpty() && !(s.host().equals(r.host()) && s.port() == r.port())) {
+          throw new RoutingTable.Invalid("routes[" + i + "].host", "route " + r.name() + " runs its link to "
+              + s.host() + ":" + s.port() + ", and a link's endpoint is fixed while it runs: add the new endpoint "
+              + "as a route of another name");
+        }
+      } else if (r.host().isEmpty()) {
+        throw new RoutingTable.Invalid("routes[" + i + "]", "route " + r.name() + " has no link on this node "
+            + new TreeSet<>(links.keySet()) + "; a new route needs host and port");
+      } else {
+        known.add(r.name());
+      }
+    }
+    return new Routes(table.routes(), table.defaultRoute(), table.acquirerRoutes(), known);
+  }
+
+  /**
+   * Puts {@code version} in force on this node: opens links to the routes it adds, then routes new payments by it
+   * (payments already routed keep their route, and every link stays open for them). Returns null, or why this
+   * node refused it and keeps the table in force.
+   */
+  synchronized String apply(RoutingVersion version) {
+    if (version.version() == 0 || version.equals(routing)) {
+      return null;
+    }
+    newestRouting = Math.max(newestRouting, version.version());
+    if (!(gateway instanceof IsoIssuerGateway iso)) {
+      return "this node's issuer side is in-process";
+    }
+    RoutingTable table;
+    Routes next;
+    try {
+      table = RoutingTable.parse(version.table());
+      next = check(table);
+    } catch (RoutingTable.Invalid e) {
+      refusedRouting = "version " + version.version() + ": " + e.getMessage();
+      log.error("Issuer routing table version {} (by {}) refused on this node, version {} stays in force: {}",
+          version.version(), version.operator(), routing.version(), e.getMessage());
+      return e.getMessage();
+    }
+    for (IssuerSettings.RouteSettings r : table.routes()) {
+      links.computeIfAbsent(r.name(), name -> {
+        log.info("Issuer route {} added: link to {}:{}", name, r.host(), r.port());
+        return new IsoLink(settings.linkFor(r), group, clock).start();
+      });
+    }
+    iso.routes(next);
+    routing = version;
+    refusedRouting = null;
+    log.info("Issuer routing table version {} (by {}) in force: {} routes, default route {}, {} acquirer overrides",
+        version.version(), version.operator(), table.routes().size(), table.defaultRoute(),
+        table.acquirerRoutes().size());
+    return null;
   }
 
   /** The health of a route on this node; null for the in-process simulator. */

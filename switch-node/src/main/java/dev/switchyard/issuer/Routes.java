@@ -20,8 +20,8 @@ final class Routes {
   private final String defaultRoute;
 
   /**
-   * Refuses, naming the key, a BIN prefix that is not 1 to 8 digits or is in two routes, and a route that is not in
-   * {@code known}.
+   * Refuses ({@link RoutingTable.Invalid}, naming the key) a BIN prefix that is not 1 to 8 digits or is in two
+   * routes, and a route that is not in {@code known}.
    */
   Routes(List<IssuerSettings.RouteSettings> routes, String defaultRoute, List<AcquirerRoute> acquirerRoutes,
       Set<String> known) {
@@ -29,34 +29,35 @@ final class Routes {
       for (String prefix : route.bins()) {
         String taken = byPrefix.putIfAbsent(prefix(prefix, "routes." + route.name() + ".bins"), route.name());
         if (taken != null) {
-          throw new IllegalArgumentException("routes: BIN prefix " + prefix + " is in routes " + taken + " and "
-              + route.name());
+          throw new RoutingTable.Invalid("routes." + route.name() + ".bins", "BIN prefix " + prefix
+              + " is in routes " + taken + " and " + route.name());
         }
       }
     }
     for (AcquirerRoute a : acquirerRoutes) {
       if (!known.contains(a.route())) {
-        throw new IllegalArgumentException("acquirer-routes: route '" + a.route() + "' of acquirer " + a.acquirer()
-            + " is not a route: " + known);
+        throw new RoutingTable.Invalid("acquirer-routes." + a.acquirer() + ".route", "'" + a.route()
+            + "' is not a route: " + new java.util.TreeSet<>(known));
       }
       Map<String, String> own = byAcquirer.computeIfAbsent(a.acquirer(), k -> new HashMap<>());
       for (String prefix : a.bins()) {
         String taken = own.putIfAbsent(prefix(prefix, "acquirer-routes." + a.acquirer() + ".bins"), a.route());
         if (taken != null) {
-          throw new IllegalArgumentException("acquirer-routes: BIN prefix " + prefix + " of acquirer " + a.acquirer()
+          throw new RoutingTable.Invalid("acquirer-routes." + a.acquirer() + ".bins", "BIN prefix " + prefix
               + " is in routes " + taken + " and " + a.route());
         }
       }
     }
     if (!known.contains(defaultRoute)) {
-      throw new IllegalArgumentException("default-route: '" + defaultRoute + "' is not a route: " + known);
+      throw new RoutingTable.Invalid("default-route", "'" + defaultRoute + "' is not a route: "
+          + new java.util.TreeSet<>(known));
     }
     this.defaultRoute = defaultRoute;
   }
 
   private static String prefix(String prefix, String key) {
     if (!prefix.matches("[0-9]{1,8}")) {
-      throw new IllegalArgumentException(key + ": '" + prefix + "' is not a BIN prefix of 1 to 8 digits");
+      throw new RoutingTable.Invalid(key, "'" + prefix + "' is not a BIN prefix of 1 to 8 digits");
     }
     return prefix;
   }
@@ -88,13 +89,10 @@ final class Routes {
     return defaultRoute;
   }
 
-  Map<String, String> prefixes() {
-    return Map.copyOf(byPrefix);
-  }
-
-  Map<String, Map<String, String>> acquirerPrefixes() {
-    Map<String, Map<String, String>> copy = new TreeMap<>();
-    byAcquirer.forEach((a, m) -> copy.put(a, new TreeMap<>(m)));
-    return copy;
+  /** The table, sorted by prefix. */
+  RoutingTable.View view() {
+    Map<String, Map<String, String>> acquirers = new TreeMap<>();
+    byAcquirer.forEach((a, m) -> acquirers.put(a, new TreeMap<>(m)));
+    return new RoutingTable.View(defaultRoute, new TreeMap<>(byPrefix), acquirers);
   }
 }

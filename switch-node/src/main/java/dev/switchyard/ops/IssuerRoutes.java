@@ -1,8 +1,15 @@
 package dev.switchyard.ops;
 
+import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
+import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.entity;
+import static org.apache.pekko.http.javadsl.server.Directives.extractClientIP;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -10,6 +17,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchyard.issuer.AdviceQueue;
 import dev.switchyard.issuer.IssuerSide;
 import dev.switchyard.issuer.RouteHealth;
+import dev.switchyard.issuer.RoutingReplicator;
+import dev.switchyard.issuer.RoutingTable;
+import dev.switchyard.issuer.RoutingVersion;
 import dev.switchyard.issuer.iso.IsoLink;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,20 +33,30 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.RemoteAddress;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.management.javadsl.ManagementRouteProvider;
 import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /issuers}: this node's issuer routes. Per route the link (endpoint, UP when a connection is signed on,
+ * {@code GET /issuers}: this node's routing table (version, who posted it and when, the default route and every
+ * BIN prefix's route) and its issuer routes. Per route the link (endpoint, UP when a connection is signed on,
  * connections signed on of those kept, what it has seen since start), the route's health on this node (breaker
  * state, the breaker window's failure and slow-call rates, success rate and answer latency since start, what was
  * decided without the issuer) and its store-and-forward queue (cluster-wide: depth, age of the oldest advice).
+ * {@code POST /issuers/routing} (unless route providers are read-only) replaces the routing table on every node:
+ * 200 with the table in force once a majority holds it, 400 naming the field of a table refused, 503 when a
+ * majority did not confirm in time. Every change, refused or not, is a line on the {@code switch.audit} logger.
  */
 public final class IssuerRoutes implements ManagementRouteProvider {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Operator actions, one line each: who (the X-Operator header until operators authenticate), from where, what. */
+  private static final Logger AUDIT = LoggerFactory.getLogger("switch.audit");
 
   private final ActorSystem<?> system;
   private final Duration timeout;
@@ -48,7 +68,84 @@ public final class IssuerRoutes implements ManagementRouteProvider {
 
   @Override
   public Route routes(ManagementRouteProviderSettings settings) {
-    return path("issuers", () -> get(() -> completeWithFuture(issuers())));
+    return concat(
+        path("issuers", () -> get(() -> completeWithFuture(issuers()))),
+        path(segment("issuers").slash("routing"), () -> post(() -> settings.readOnly()
+            ? complete(OperatorRoutes.error(StatusCodes.FORBIDDEN,
+                "routing changes are off while pekko.management.http.route-providers-read-only = true"))
+            : optionalHeaderValueByName("X-Operator", operator -> extractClientIP(client ->
+                entity(Unmarshaller.entityToString(), body -> completeWithFuture(
+                    reload(body, operator.map(IssuerRoutes::printable).orElse("unnamed"), client))))))));
+  }
+
+  /** An operator's name as it may appear in a log line: printable ASCII, at most 64 characters. */
+  private static String printable(String name) {
+    String clean = name.replaceAll("[^\\x20-\\x7e]", "?");
+    return clean.length() > 64 ? clean.substring(0, 64) : clean;
+  }
+
+  private CompletionStage<HttpResponse> reload(String body, String operator, RemoteAddress client) {
+    String from = client.getAddress().map(java.net.InetAddress::getHostAddress).orElse("unknown address");
+    IssuerSide side = NodeServices.get(system).issuers();
+    if (side == null) {
+      return CompletableFuture.completedFuture(OperatorRoutes.error(StatusCodes.SERVICE_UNAVAILABLE,
+          "the issuer side is not running yet"));
+    }
+    RoutingTable table;
+    CompletionStage<RoutingReplicator.Result> written;
+    try {
+      table = RoutingTable.parse(body);
+      written = side.propose(table, operator);
+    } catch (RoutingTable.Invalid e) {
+      AUDIT.warn("issuer routing change by {} from {} refused: {}", operator, from, e.getMessage());
+      ObjectNode refused = JSON.createObjectNode();
+      refused.put("error", e.getMessage());
+      refused.put("field", e.field());
+      refused.put("reason", e.reason());
+      return CompletableFuture.completedFuture(OperatorRoutes.json(StatusCodes.BAD_REQUEST, refused));
+    } catch (IllegalStateException e) {
+      AUDIT.warn("issuer routing change by {} from {} refused: {}", operator, from, e.getMessage());
+      return CompletableFuture.completedFuture(OperatorRoutes.error(StatusCodes.CONFLICT, e.getMessage()));
+    }
+    return written.handle((result, failure) -> {
+      if (failure != null || result.error() != null) {
+        String why = failure != null ? "no answer from the routing replicator: " + failure.getMessage()
+            : result.error();
+        AUDIT.warn("issuer routing change by {} from {} not confirmed: {}", operator, from, why);
+        ObjectNode body503 = routing(JSON.createObjectNode(), side);
+        body503.put("error", why);
+        return OperatorRoutes.json(StatusCodes.SERVICE_UNAVAILABLE, body503);
+      }
+      AUDIT.info("issuer routing change by {} from {}: version {} in force, {} routes, default route {}",
+          operator, from, result.inForce().version(), table.routes().size(), table.defaultRoute());
+      return OperatorRoutes.json(StatusCodes.OK, routing(JSON.createObjectNode(), side));
+    });
+  }
+
+  /** The routing table in force on this node, into {@code root}'s {@code routing}. */
+  private static ObjectNode routing(ObjectNode root, IssuerSide side) {
+    ObjectNode r = root.putObject("routing");
+    RoutingVersion v = side.routing();
+    r.put("version", v.version());
+    r.put("by", v.operator());
+    if (v.atMillis() > 0) {
+      r.put("at", java.time.Instant.ofEpochMilli(v.atMillis()).toString());
+    }
+    RoutingTable.View view = side.routes();
+    if (view != null) {
+      r.put("defaultRoute", view.defaultRoute());
+      ObjectNode prefixes = r.putObject("prefixes");
+      view.prefixes().forEach(prefixes::put);
+      ObjectNode acquirers = r.putObject("acquirerPrefixes");
+      view.acquirerPrefixes().forEach((a, m) -> {
+        ObjectNode own = acquirers.putObject(a);
+        m.forEach(own::put);
+      });
+    }
+    if (side.refusedRouting() != null) {
+      r.put("refused", side.refusedRouting());
+    }
+    return root;
   }
 
   private CompletionStage<HttpResponse> issuers() {
@@ -59,6 +156,7 @@ public final class IssuerRoutes implements ManagementRouteProvider {
     if (side == null) {
       return CompletableFuture.completedFuture(OperatorRoutes.json(StatusCodes.OK, root));
     }
+    routing(root, side);
     List<CompletableFuture<Void>> queues = new ArrayList<>();
     for (Map.Entry<String, IsoLink> e : new TreeMap<>(side.links()).entrySet()) {
       ObjectNode r = routes.addObject();

@@ -68,7 +68,7 @@ public class GatewayIT {
         Map.entry("switch.gateway.max-frame-size", "4KiB"),
         Map.entry("switch.payment.issuer-timeout", "3s"),
         // These tests leave many authorizations unanswered on purpose; the route's breaker, which would then
-        // stand in for the next ones, is IssuerOutageIT's subject.
+        // stand in for the next ones, is IssuerSideIT's subject.
         Map.entry("switch.issuer.breaker.minimum-calls", 1_000),
         Map.entry("switch.issuer.breaker.window", 1_000)))));
   }

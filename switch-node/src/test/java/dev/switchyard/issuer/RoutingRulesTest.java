@@ -48,6 +48,37 @@ class RoutingRulesTest {
         .hasMessageContaining("acquirer-routes").hasMessageContaining("nowhere");
   }
 
+  @Test
+  void aPostedTableReadsBackFromWhatTheClusterStoresAndItsShapeIsCheckedFieldByField() {
+    RoutingTable table = RoutingTable.parse("""
+        routes = [{ name = a, bins = ["4", 51] }, { name = n, host = "10.0.0.9", port = 7001, bins = ["6011"] }]
+        default-route = a
+        acquirer-routes = [{ acquirer = acq-2, route = n, bins = ["41"] }]
+        """);
+    assertThat(RoutingTable.parse(table.render())).isEqualTo(table);
+    assertThat(table.routes().get(0).bins()).containsExactly("4", "51");
+    assertThat(table.routes().get(1).port()).isEqualTo(7001);
+    assertThat(List.of(
+        "routes = [{ name = a, host = h }]\ndefault-route = a",
+        "routes = [{ name = a, host = h, port = 70000 }]\ndefault-route = a",
+        "routes = [{ name = a }, { name = a }]\ndefault-route = a",
+        "routes = [{ name = a, unreachable = decline }]\ndefault-route = a",
+        "routes = [{ name = \"a b\" }]\ndefault-route = a",
+        "routes = [{ name = a }]",
+        "routes = a\ndefault-route = a",
+        "routes = []\ndefault-route = a\nacquirer-routes = [{ acquirer = x, bins = [4] }]"))
+        .extracting(t -> {
+          try {
+            RoutingTable.parse(t);
+            return "accepted";
+          } catch (RoutingTable.Invalid e) {
+            return e.field();
+          }
+        })
+        .containsExactly("routes[0].port", "routes[0].port", "routes[1].name", "routes[0].unreachable",
+            "routes[0].name", "default-route", "routes", "acquirer-routes[0].route");
+  }
+
   private static StandInRules rules(String extra) {
     return StandInRules.create(ConfigFactory.parseString(extra).withFallback(ConfigFactory.parseString("""
         unreachable = stand-in

@@ -26,6 +26,13 @@ final class ClusterHttp {
     return JSON.readTree(response.body());
   }
 
+  /** POST of {@code body} as operator {@code operator}; the answer, whatever its status. */
+  HttpResponse<String> post(String url, String operator, String body) throws Exception {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
+        .header("X-Operator", operator).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
   static long upMembers(JsonNode members) {
     long up = 0;
     for (JsonNode m : members.get("members")) {

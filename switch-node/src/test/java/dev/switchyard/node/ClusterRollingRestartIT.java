@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A rolling restart of three node JVMs, one at a time with SIGTERM, under load: every node leaves gracefully,
  * comes back and rejoins; no acknowledged operation is lost and the client sees no error it did not retry. Also
- * checks that every node reports the same members and that shards are not hosted twice.
+ * checks that every node reports the same members and that shards are not hosted twice, and that a routing table
+ * posted to one node is in force on every node, before the restarts and after them.
  */
 class ClusterRollingRestartIT {
 
@@ -49,6 +50,19 @@ class ClusterRollingRestartIT {
 
   private void awaitFullCluster(TestProbe<Object> probe, List<NodeProcesses.Node> nodes) {
     http.awaitFullCluster(probe, nodes);
+  }
+
+  /** Waits until every node has the posted routing table (version 1, by ops-1) in force. */
+  private void awaitRouting(TestProbe<Object> probe, List<NodeProcesses.Node> nodes) {
+    probe.awaitAssert(Duration.ofSeconds(30), Duration.ofMillis(500), () -> {
+      for (NodeProcesses.Node n : nodes) {
+        JsonNode routing = get(n.management() + "/issuers").get("routing");
+        assertThat(routing.get("version").asLong()).as("routing version on node " + n.index()).isEqualTo(1);
+        assertThat(routing.get("by").asText()).isEqualTo("ops-1");
+        assertThat(routing.at("/prefixes/51").asText()).isEqualTo("simulator");
+      }
+      return null;
+    });
   }
 
   @Test
@@ -75,6 +89,12 @@ class ClusterRollingRestartIT {
         }
         assertThat(view).as("members seen from node " + n.index()).isEqualTo(firstView);
       }
+
+      // A routing table posted to one node is in force on all three.
+      var posted = http.post(nodes.get(0).management() + "/issuers/routing", "ops-1",
+          "{routes = [{name = simulator, bins = [\"4\", \"51\"]}], default-route = simulator}");
+      assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+      awaitRouting(probe, nodes);
 
       List<InetSocketAddress> gateways = new ArrayList<>();
       for (NodeProcesses.Node n : nodes) {
@@ -106,6 +126,8 @@ class ClusterRollingRestartIT {
         cluster.start(i);
         awaitFullCluster(probe, cluster.nodes());
       }
+      // Every node left and came back; the table lives on in the others, and reached each one again by gossip.
+      awaitRouting(probe, cluster.nodes());
       running.set(false);
       pacer.shutdown();
       assertThat(pacer.awaitTermination(10, TimeUnit.SECONDS)).isTrue();

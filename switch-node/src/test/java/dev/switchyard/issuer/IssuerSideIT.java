@@ -38,10 +38,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A node with five issuers, each its own simulator over a real ISO 8583 link on loopback, one per outage: down
  * (stand-in and store-and-forward across a node restart), silent (in doubt, 0420 repeated, the breaker opens),
- * slow (a late 0110 is reversed), garbage and a flapping link. Every test asserts what the issuer received.
+ * slow (a late 0110 is reversed), garbage and a flapping link; and a routing table reloaded under load, which adds
+ * a sixth. Every test asserts what the issuers received.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class IssuerOutageIT {
+class IssuerSideIT {
 
   private static final String CARD_A = "4111111111111111";
   private static final String CARD_B = "5555555555554444";
@@ -49,6 +50,8 @@ class IssuerOutageIT {
   private static final String CARD_C = "378282246310005";
   private static final String CARD_D = "6011111111111117";
   private static final String CARD_E = "3530111333300000";
+  /** Routed to e by the configuration; the reload test moves its BIN to a route of its own. */
+  private static final String CARD_MOVED = "2223000048400011";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir static Path dataDir;
@@ -81,15 +84,11 @@ class IssuerOutageIT {
   }
 
   private SwitchNode startNode() {
-    List<Map<String, Object>> routes = new ArrayList<>();
-    Map<String, List<String>> bins = Map.of("a", List.of("4111"), "b", List.of("5555", "5105"), "c", List.of("3782"),
-        "d", List.of("6011"), "e", List.of("3530"));
-    for (String route : List.of("a", "b", "c", "d", "e")) {
-      routes.add(Map.of("name", route, "host", "127.0.0.1", "port", ports.get(route), "bins", bins.get(route)));
-    }
+    List<Map<String, Object>> routes = table(BINS);
     return SwitchNode.start(SwitchNode.loadConfig("local", ConfigFactory.parseMap(Map.ofEntries(
         Map.entry("pekko.remote.artery.canonical.port", 0),
         Map.entry("pekko.management.http.port", 0),
+        Map.entry("pekko.management.http.route-providers-read-only", false),
         Map.entry("switch.metrics.enabled", false),
         Map.entry("switch.data-dir", dataDir.toString()),
         Map.entry("switch.gateway.port", 0),
@@ -109,6 +108,18 @@ class IssuerOutageIT {
         Map.entry("switch.issuer.stand-in.daily-amount", 8_000),
         Map.entry("switch.issuer.advices.nudge-interval", "300ms"),
         Map.entry("switch.issuer.advices.timeout", "1s")))));
+  }
+
+  private static final Map<String, List<String>> BINS = Map.of("a", List.of("4111"), "b", List.of("5555", "5105"),
+      "c", List.of("3782"), "d", List.of("6011"), "e", List.of("3530", "2223"));
+
+  /** The routes a to e with their endpoints, each with its BIN prefixes in {@code bins}. */
+  private List<Map<String, Object>> table(Map<String, List<String>> bins) {
+    List<Map<String, Object>> routes = new ArrayList<>();
+    for (String route : List.of("a", "b", "c", "d", "e")) {
+      routes.add(Map.of("name", route, "host", "127.0.0.1", "port", ports.get(route), "bins", bins.get(route)));
+    }
+    return routes;
   }
 
   // --- helpers ----------------------------------------------------------------------------------------
@@ -363,6 +374,125 @@ class IssuerOutageIT {
     }
     for (String id : unknown) {
       assertThat(event(id, "authorized")).isNull();
+    }
+  }
+
+  // --- routing -----------------------------------------------------------------------------------------
+
+  private HttpResponse<String> post(String path, String operator, String body) throws Exception {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+        URI.create(node.managementUri().replaceAll("/$", "") + path)).header("X-Operator", operator)
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** One authorization of the load: its payment, and when it was sent and answered relative to the reload. */
+  private record Sent(String paymentId, boolean answeredBeforeReload, boolean sentAfterReload) {}
+
+  @Test
+  void aRoutingTableReloadedUnderLoadRoutesNewPaymentsOnlyAndRefusesABadTableWhole() throws Exception {
+    IsoIssuerSimulator f = simulator("f", 0);
+    Map<String, List<String>> moved = new HashMap<>(BINS);
+    moved.put("e", List.of("3530"));
+    List<Map<String, Object>> next = new ArrayList<>(table(moved));
+    next.add(Map.of("name", "f", "host", "127.0.0.1", "port", f.port(), "bins", List.of("2223")));
+    String table = JSON.writeValueAsString(Map.of("routes", next, "default-route", "a"));
+
+    java.util.concurrent.atomic.AtomicBoolean reloading = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean reloaded = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.ConcurrentLinkedQueue<Sent> sent = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    java.util.concurrent.ConcurrentLinkedQueue<String> wrong = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    String before;
+    try (SwitchClient client = session()) {
+      before = authorize(client, CARD_MOVED, 1_000).getPayment().getPaymentId();
+      assertThat(seen("e", before)).containsExactly("0100");
+      List<java.util.concurrent.CompletableFuture<?>> workers = new ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        workers.add(java.util.concurrent.CompletableFuture.runAsync(() -> {
+          while (running.get()) {
+            boolean after = reloaded.get();
+            try {
+              AcquirerResponse r = authorize(client, CARD_MOVED, 1_000);
+              if (r.getResult() != ResultCode.APPROVED || r.getPayment().getStandIn()) {
+                wrong.add(r.getResult() + " " + r.getReason());
+              }
+              sent.add(new Sent(r.getPayment().getPaymentId(), !reloading.get(), after));
+            } catch (Exception e) {
+              wrong.add(e.toString());
+            }
+          }
+        }));
+      }
+      awaitAssert(Duration.ofSeconds(20), () -> assertThat(sent).hasSizeGreaterThan(20));
+      reloading.set(true);
+      HttpResponse<String> accepted = post("/issuers/routing", "alice", table);
+      assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+      reloaded.set(true);
+      assertThat(JSON.readTree(accepted.body()).at("/routing/version").asLong()).isEqualTo(1);
+      awaitAssert(Duration.ofSeconds(20),
+          () -> assertThat(sent.stream().filter(Sent::sentAfterReload).count()).isGreaterThan(20));
+      running.set(false);
+      java.util.concurrent.CompletableFuture.allOf(workers.toArray(java.util.concurrent.CompletableFuture[]::new))
+          .get(30, TimeUnit.SECONDS);
+
+      // The payment routed before the reload keeps its issuer: its increment and its reversal go to e.
+      AcquirerResponse raised = client.send(AcquirerRequest.newBuilder().setRequestId("inc-" + UUID.randomUUID())
+          .setIncrement(dev.switchyard.protocol.v1.IncrementAuthorization.newBuilder().setPaymentId(before)
+              .setAmount(dev.switchyard.protocol.v1.Money.newBuilder().setMinorUnits(500).setCurrency("EUR"))))
+          .get(10, TimeUnit.SECONDS);
+      assertThat(raised.getResult()).as(raised.getReason()).isEqualTo(ResultCode.APPROVED);
+      AcquirerResponse voided = client.send(AcquirerRequest.newBuilder().setRequestId("void-" + UUID.randomUUID())
+          .setVoid(Void.newBuilder().setPaymentId(before))).get(10, TimeUnit.SECONDS);
+      assertThat(voided.getPayment().getState()).isEqualTo(PaymentState.VOIDED);
+      awaitAssert(Duration.ofSeconds(10), () -> assertThat(seen("e", before)).containsExactly("0100", "0100", "0420"));
+      assertThat(seen("f", before)).isEmpty();
+    }
+    assertThat(wrong).as("every authorization of the load approved by its issuer").isEmpty();
+    long onE = 0;
+    long onF = 0;
+    for (Sent p : sent) {
+      List<String> e = seen("e", p.paymentId());
+      List<String> onNew = seen("f", p.paymentId());
+      assertThat(e.size() + onNew.size()).as(p + " reached exactly one issuer, once").isEqualTo(1);
+      if (p.answeredBeforeReload()) {
+        assertThat(e).as(p + " was answered before the reload").containsExactly("0100");
+      }
+      if (p.sentAfterReload()) {
+        assertThat(onNew).as(p + " was sent after the reload").containsExactly("0100");
+      }
+      onE += e.size();
+      onF += onNew.size();
+    }
+    System.out.printf("[routing reload] %d authorizations under load: %d to e before the reload, %d to f after%n",
+        sent.size(), onE, onF);
+
+    JsonNode routing = http("/issuers").get("routing");
+    assertThat(routing.get("version").asLong()).isEqualTo(1);
+    assertThat(routing.get("by").asText()).isEqualTo("alice");
+    assertThat(routing.at("/prefixes/2223").asText()).isEqualTo("f");
+    assertThat(routing.at("/prefixes/3530").asText()).isEqualTo("e");
+    awaitAssert(Duration.ofSeconds(10), () -> assertThat(route("f").get("state").asText()).isEqualTo("UP"));
+
+    // A bad table is refused whole, naming the field; the table in force stays.
+    Map<String, String> refusals = new java.util.LinkedHashMap<>();
+    refusals.put(table.replace("\"2223\"", "\"22x3\""), "routes.f.bins");
+    refusals.put(table.replace("\"default-route\":\"a\"", "\"default-route\":\"nowhere\""), "default-route");
+    refusals.put(table.replace("\"default-route\"", "\"default_route\""), "default_route");
+    refusals.put("{routes = [{name = g, bins = [\"6\"]}], default-route = a}", "routes[0]");
+    refusals.put("{routes = [{name = a, host = \"127.0.0.1\", port = 1, bins = []}], default-route = a}",
+        "routes[0].host");
+    refusals.put("{routes = [", "body");
+    for (Map.Entry<String, String> bad : refusals.entrySet()) {
+      HttpResponse<String> refused = post("/issuers/routing", "mallory", bad.getKey());
+      assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+      assertThat(JSON.readTree(refused.body()).get("field").asText()).as(refused.body()).isEqualTo(bad.getValue());
+    }
+    JsonNode after = http("/issuers").get("routing");
+    assertThat(after.get("version").asLong()).isEqualTo(1);
+    assertThat(after.at("/prefixes/2223").asText()).isEqualTo("f");
+    try (SwitchClient client = session()) {
+      String later = authorize(client, CARD_MOVED, 1_000).getPayment().getPaymentId();
+      assertThat(seen("f", later)).containsExactly("0100");
     }
   }
 }
