@@ -3,11 +3,13 @@ package dev.switchyard.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.switchyard.issuer.sim.IsoIssuerSimulator;
 import dev.switchyard.mirror.PulsarBroker;
 import dev.switchyard.mirror.QuickwitContractFake;
 import dev.switchyard.mirror.SharedPulsarBroker;
 import dev.switchyard.payment.PaymentIds;
 import dev.switchyard.protocol.client.FailoverClient;
+import dev.switchyard.protocol.client.SwitchClient;
 import dev.switchyard.protocol.v1.AcquirerRequest;
 import dev.switchyard.protocol.v1.AcquirerResponse;
 import dev.switchyard.protocol.v1.Authorize;
@@ -53,7 +55,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with SIGKILL mid-load. Every operation the client saw acknowledged must be in the journal and visible through
  * the operator API of a survivor, with no gap or duplicate in any payment's events; and after the takeover every
  * journal event must be on the topic, in order per payment, and in the Quickwit index (the contract fake), with
- * duplicates (if any) bounded by one batch.
+ * duplicates (if any) bounded by one batch. Then, with the killed node back, the node hosting an issuer's
+ * stand-in advice queue is killed as well, and the issuer still gets every advice, in order.
  */
 @ExtendWith(SharedPulsarBroker.class)
 class ClusterFailoverIT {
@@ -209,7 +212,90 @@ class ClusterFailoverIT {
       assertMirrorComplete(broker, topic, victimMirrors.size(), killedAt[0]);
       System.out.printf("[failover] the killed node ran %d Quickwit mirror slices%n", victimIndexers.size());
       assertIndexComplete(quickwit, probe, killedAt[0]);
+
+      processes.start(killed.index());
+      this.cluster.awaitFullCluster(probe, processes.nodes());
+      assertAdvicesOutliveTheirQueuesNode(processes, probe);
     }
+  }
+
+  /**
+   * An issuer that is down gets stood in for; the node hosting its advice queue is killed with SIGKILL; the
+   * issuer comes back and receives every 0120 from the queue's new home, in the order of the approvals.
+   */
+  private void assertAdvicesOutliveTheirQueuesNode(NodeProcesses processes, TestProbe<Object> probe)
+      throws Exception {
+    List<NodeProcesses.Node> nodes = processes.nodes();
+    int port = NodeProcesses.freePort();
+    var posted = cluster.post(nodes.get(0).management() + "/issuers/routing", "ops-failover",
+        "{routes = [{name = simulator, bins = []}, {name = ext, host = \"127.0.0.1\", port = " + port
+            + ", bins = [\"6011\"]}], default-route = simulator}");
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+    probe.awaitAssert(Duration.ofSeconds(30), Duration.ofMillis(500), () -> {
+      for (NodeProcesses.Node n : nodes) {
+        assertThat(get(n.management() + "/issuers").at("/routing/prefixes/6011").asText()).isEqualTo("ext");
+      }
+      return null;
+    });
+    List<String> approvals = new ArrayList<>();
+    try (SwitchClient client = SwitchClient.connect("127.0.0.1", nodes.get(0).gatewayPort(), Duration.ofSeconds(5))) {
+      assertThat(client.hello("demo", "demo-secret").get(10, TimeUnit.SECONDS).getResult())
+          .isEqualTo(ResultCode.APPROVED);
+      for (long amount : new long[] {1_000, 2_000, 3_000}) {
+        AcquirerResponse r = client.send(AcquirerRequest.newBuilder().setRequestId("stip-" + UUID.randomUUID())
+            .setAuthorize(Authorize.newBuilder().setAcquirerReference("stip-" + UUID.randomUUID())
+                .setMerchantId("m-1").setAmount(Money.newBuilder().setMinorUnits(amount).setCurrency("EUR"))
+                .setCard(CardData.newBuilder().setPan("6011111111111117").setExpiryMonth(12).setExpiryYear(2031))))
+            .get(30, TimeUnit.SECONDS);
+        assertThat(r.getResult()).as(r.getReason()).isEqualTo(ResultCode.APPROVED);
+        assertThat(r.getPayment().getStandIn()).isTrue();
+        approvals.add(PaymentIds.rrn(r.getPayment().getPaymentId()));
+      }
+    }
+    String shard = Integer.toString(Math.abs("ext".hashCode() % 128));
+    NodeProcesses.Node host = null;
+    for (NodeProcesses.Node n : nodes) {
+      for (JsonNode region : get(n.management() + "/cluster/shards/IssuerAdvices").get("regions")) {
+        if (region.get("shardId").asText().equals(shard)) {
+          host = n;
+        }
+      }
+    }
+    assertThat(host).as("a node hosts the advice queue of route ext").isNotNull();
+    assertThat(route(nodes.get(0), "ext").at("/advices/depth").asInt()).isEqualTo(3);
+    NodeProcesses.Node gone = host;
+    gone.process().destroyForcibly(); // SIGKILL
+    NodeProcesses.Node survivor = nodes.stream().filter(n -> n != gone).findFirst().orElseThrow();
+    try (IsoIssuerSimulator issuer = IsoIssuerSimulator.start(new IsoIssuerSimulator.Settings("127.0.0.1", port,
+        Duration.ZERO, Duration.ofSeconds(3), 91, 8192))) {
+      probe.awaitAssert(Duration.ofMinutes(2), Duration.ofSeconds(1), () -> {
+        JsonNode queue = route(survivor, "ext").get("advices");
+        assertThat(queue.has("depth")).as("the queue answers: " + queue).isTrue();
+        assertThat(queue.get("depth").asInt()).isZero();
+        assertThat(queue.get("acknowledged").asInt()).isEqualTo(3);
+        return null;
+      });
+      List<IsoIssuerSimulator.Seen> advices = issuer.seen().stream().filter(m -> m.type().startsWith("012")).toList();
+      List<String> firstSeen = advices.stream().map(m -> m.field(37)).distinct().toList();
+      assertThat(firstSeen).as("every advice, in the order of the approvals").containsExactlyElementsOf(approvals);
+      for (String rrn : approvals) {
+        List<String> types = advices.stream().filter(m -> rrn.equals(m.field(37))).map(IsoIssuerSimulator.Seen::type)
+            .toList();
+        assertThat(types).as("advice " + rrn + ": first 0120, any repeat flagged 0121").startsWith("0120")
+            .containsOnlyOnce("0120");
+      }
+      System.out.printf("[failover] the advice queue's node was killed with 3 advices owed; the issuer got %d"
+          + " messages for them (%d repeats)%n", advices.size(), advices.size() - approvals.size());
+    }
+  }
+
+  private JsonNode route(NodeProcesses.Node node, String name) throws Exception {
+    for (JsonNode r : get(node.management() + "/issuers").get("routes")) {
+      if (r.get("route").asText().equals(name)) {
+        return r;
+      }
+    }
+    throw new AssertionError("no route " + name + " on node " + node.index());
   }
 
   /**
