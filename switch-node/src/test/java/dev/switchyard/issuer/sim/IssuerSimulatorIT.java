@@ -14,8 +14,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -23,7 +26,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The issuer simulator over the real link: its rules, and its outage modes switched over HTTP. */
+/**
+ * The issuer simulator over the real link: its rules, and its outage modes switched over HTTP; and
+ * {@code bin/switch issuer-sim} running it as its own process.
+ */
 class IssuerSimulatorIT {
 
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -60,7 +66,7 @@ class IssuerSimulatorIT {
     });
   }
 
-  private IsoMessage authorization(long amount) {
+  private static IsoMessage authorization(IsoLink link, long amount) {
     IsoMessage m = IsoMessages.create(IsoMessages.AUTHORIZATION);
     IsoMessages.digits(m, 2, "4111111111111111");
     IsoMessages.numeric(m, 3, "000000", 6);
@@ -72,12 +78,20 @@ class IssuerSimulatorIT {
   }
 
   private IsoMessage send(long amount, Duration deadline) throws Exception {
-    return link.send(authorization(amount), deadline).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return send(link, amount, deadline);
+  }
+
+  private static IsoMessage send(IsoLink link, long amount, Duration deadline) throws Exception {
+    return link.send(authorization(link, amount), deadline).toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   private String mode(String mode) throws Exception {
+    return mode(control.port(), mode);
+  }
+
+  private String mode(int controlPort, String mode) throws Exception {
     HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + control.port() + "/mode/" + mode))
+        URI.create("http://127.0.0.1:" + controlPort + "/mode/" + mode))
         .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(answer.statusCode()).isEqualTo(200);
     return answer.body().trim();
@@ -119,5 +133,50 @@ class IssuerSimulatorIT {
     mode("normal");
     awaitReady();
     assertThat(IsoMessages.get(send(1_000, Duration.ofSeconds(5)), 39)).isEqualTo("00");
+  }
+
+  private static int freePort() throws java.io.IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Test
+  void binSwitchIssuerSimServesTheLinkInItsOwnProcessUntilSigterm() throws Exception {
+    int port = freePort();
+    int controlPort = freePort();
+    Path root = Path.of(System.getProperty("user.dir")).getParent();
+    Path log = Files.createTempFile("issuer-sim", ".log");
+    ProcessBuilder builder = new ProcessBuilder(List.of(root.resolve("bin/switch").toString(), "issuer-sim",
+        "--port", Integer.toString(port), "--control-port", Integer.toString(controlPort)))
+        .redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("SWITCH_SKIP_BUILD", "1");
+    Process process = builder.start();
+    IsoLink own = new IsoLink(new IsoLink.Settings("sim-process", "127.0.0.1", port, 1, Duration.ofSeconds(2),
+        Duration.ofSeconds(2), Duration.ofMinutes(5), Duration.ofMillis(100), Duration.ofMillis(500), 8_192),
+        group, Clock.systemUTC()).start();
+    try {
+      waiting.createTestProbe().awaitAssert(Duration.ofMinutes(2), Duration.ofMillis(200), () -> {
+        assertThat(process.isAlive()).as("the simulator runs; its output: " + log).isTrue();
+        assertThat(own.readyConnections()).isEqualTo(1);
+        return null;
+      });
+      assertThat(IsoMessages.get(send(own, 2_500, Duration.ofSeconds(5)), 39)).isEqualTo("00");
+      assertThat(IsoMessages.get(send(own, 2_551, Duration.ofSeconds(5)), 39)).isEqualTo("51");
+      assertThat(mode(controlPort, "silent")).isEqualTo("silent");
+      assertThatThrownBy(() -> send(own, 1_000, Duration.ofMillis(300))).hasCauseInstanceOf(TimeoutException.class);
+      assertThat(mode(controlPort, "normal")).isEqualTo("normal");
+      assertThat(IsoMessages.get(send(own, 1_000, Duration.ofSeconds(5)), 39)).isEqualTo("00");
+      process.destroy(); // SIGTERM
+      assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("stopped on SIGTERM").isTrue();
+      waiting.createTestProbe().awaitAssert(Duration.ofSeconds(10), Duration.ofMillis(100), () -> {
+        assertThat(own.readyConnections()).as("the link saw the simulator go").isZero();
+        return null;
+      });
+    } finally {
+      own.close();
+      process.destroyForcibly();
+      Files.deleteIfExists(log);
+    }
   }
 }
