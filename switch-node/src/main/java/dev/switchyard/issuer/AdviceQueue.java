@@ -36,11 +36,13 @@ import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
- * An issuer route's store-and-forward queue, one sharded, event-sourced entity per route: it grants stand-in
- * approvals within their daily limits per card, and in the same event queues the advice (0120) each owes the
- * issuer. It sends the oldest advice when the route's link is up, one at a time so the issuer gets them in order,
- * and repeats it (0121, after {@code AdviceSent} was recorded) until a 0130 answers; then the next. The journal
- * keeps the queue through restarts and failover: after either, the next attempt of the head advice is a repeat.
+ * A store-and-forward queue of an issuer route, one sharded, event-sourced entity per route and partition (a card
+ * always falls in the same partition, by its keyed hash, so the partitions share a route's stand-in load): it
+ * grants stand-in approvals within their daily limits per card, and in the same event queues the advice (0120)
+ * each owes the issuer. It sends its oldest advice when the route's link is up, one at a time so the issuer gets a
+ * card's advices in order, and repeats it (0121, after {@code AdviceSent} was recorded) until a 0130 answers; then
+ * the next. The journal keeps the queue through restarts and failover: after either, the next attempt of the head
+ * advice is a repeat.
  */
 public final class AdviceQueue extends EventSourcedBehavior<AdviceQueue.Command, AdviceEvent, AdviceQueue.State> {
 
@@ -87,7 +89,23 @@ public final class AdviceQueue extends EventSourcedBehavior<AdviceQueue.Command,
   }
 
   /** {@code switch.issuer.advices}. */
-  public record Settings(Duration nudgeInterval, int snapshotEvery) {}
+  public record Settings(Duration nudgeInterval, int snapshotEvery, int partitions) {
+    public Settings {
+      if (partitions < 1 || partitions > 16) {
+        throw new IllegalArgumentException("switch.issuer.advices.partitions must be 1 to 16, not " + partitions);
+      }
+    }
+  }
+
+  /** The entity id of {@code route}'s queue {@code partition}. */
+  public static String entityId(String route, int partition) {
+    return route + "#" + partition;
+  }
+
+  /** The entity id of the queue that decides and advises for the card of {@code panHash} on {@code route}. */
+  public static String entityId(String route, String panHash, int partitions) {
+    return entityId(route, Math.floorMod(panHash.hashCode(), partitions));
+  }
 
   /** The queue's state. Changed only by the event handler, on the entity's thread. */
   public static final class State {
@@ -107,13 +125,14 @@ public final class AdviceQueue extends EventSourcedBehavior<AdviceQueue.Command,
         create(entity.getEntityId(), sender, settings, clock)));
   }
 
-  /** The queue of {@code route}. */
-  static Behavior<Command> create(String route, Sender sender, Settings settings, Clock clock) {
-    return Behaviors.setup(ctx -> new AdviceQueue(ctx, route, sender, settings, clock));
+  /** The queue of {@code entityId} ({@link #entityId(String, int)}). */
+  static Behavior<Command> create(String entityId, Sender sender, Settings settings, Clock clock) {
+    return Behaviors.setup(ctx -> new AdviceQueue(ctx, entityId, sender, settings, clock));
   }
 
   private final ActorContext<Command> ctx;
   private final String route;
+  private final int partition;
   private final Sender sender;
   private final Settings settings;
   private final Clock clock;
@@ -122,17 +141,19 @@ public final class AdviceQueue extends EventSourcedBehavior<AdviceQueue.Command,
   /** An advice is on the wire; a restart forgets it, and the head is sent again as a repeat. */
   private boolean sending;
 
-  private AdviceQueue(ActorContext<Command> ctx, String route, Sender sender, Settings settings, Clock clock) {
-    super(PersistenceId.of(ENTITY_KEY.name(), route), RESTART);
+  private AdviceQueue(ActorContext<Command> ctx, String entityId, Sender sender, Settings settings, Clock clock) {
+    super(PersistenceId.of(ENTITY_KEY.name(), entityId), RESTART);
     this.ctx = ctx;
-    this.route = route;
+    int hash = entityId.lastIndexOf('#');
+    this.route = hash < 0 ? entityId : entityId.substring(0, hash);
+    this.partition = hash < 0 ? 0 : Integer.parseInt(entityId.substring(hash + 1));
     this.sender = sender;
     this.settings = settings;
     this.clock = clock;
     this.depth = Kamon.gauge("switch.issuer.advices.depth", "Stand-in advices owed to the route's issuer")
-        .withTag("route", route);
+        .withTag("route", route).withTag("partition", partition);
     this.age = Kamon.gauge("switch.issuer.advices.age.seconds", "Age of the oldest advice owed to the issuer")
-        .withTag("route", route);
+        .withTag("route", route).withTag("partition", partition);
   }
 
   @Override
@@ -166,8 +187,8 @@ public final class AdviceQueue extends EventSourcedBehavior<AdviceQueue.Command,
         .onSignal(RecoveryCompleted.instance(), s -> {
           gauges(s);
           if (!s.pending.isEmpty()) {
-            ctx.getLog().info("Advice queue of route {}: {} advices owed, the oldest approved at {}", route,
-                s.pending.size(), java.time.Instant.ofEpochMilli(s.pending.peekFirst().getApprovedAtMillis()));
+            ctx.getLog().info("Advice queue {} of route {}: {} advices owed, the oldest approved at {}", partition,
+                route, s.pending.size(), java.time.Instant.ofEpochMilli(s.pending.peekFirst().getApprovedAtMillis()));
             ctx.getSelf().tell(Deliver.INSTANCE);
           }
         })
@@ -210,7 +231,8 @@ public final class AdviceQueue extends EventSourcedBehavior<AdviceQueue.Command,
       return Effect().none();
     }
     long sequence = s.nextSequence;
-    String authCode = String.format("S%05d", sequence % 100_000);
+    // Unique per route for 10,000 approvals of a partition: S, the partition in hex, four digits.
+    String authCode = String.format("S%X%04d", partition, sequence % 10_000);
     AdviceQueued queued = AdviceQueued.newBuilder()
         .setSequence(sequence)
         .setPaymentId(c.paymentId())

@@ -171,7 +171,8 @@ public final class IsoIssuerGateway implements IssuerGateway, AdviceQueue.Sender
           "route " + route + " unreachable (" + cause + ") and it does not stand in"));
     }
     StandInRules.Limits limits = settings.standIn().limits(route, r.card().bin());
-    return ClusterSharding.get(running).entityRefFor(AdviceQueue.ENTITY_KEY, route)
+    String queue = AdviceQueue.entityId(route, r.card().panHash(), settings.advices().partitions());
+    return ClusterSharding.get(running).entityRefFor(AdviceQueue.ENTITY_KEY, queue)
         .<AdviceQueue.StandInAnswer>ask(reply -> new AdviceQueue.StandIn(r.paymentId(), trace.rrn(), r.acquirerId(),
             r.merchantId(), r.card().bin(), r.card().last4(), r.card().panHash(), r.amount().minorUnits(),
             r.amount().currency().getCurrencyCode(), limits, reply), settings.standInTimeout())
@@ -180,6 +181,7 @@ public final class IsoIssuerGateway implements IssuerGateway, AdviceQueue.Sender
           return answer.approved()
               ? Decision.standIn(answer.authCode(), StandInApproval.newBuilder()
                   .setRoute(route).setCause(cause).setLimits(limits.describe()).setAdviceSequence(answer.sequence())
+                  .setAdviceQueue(queue)
                   .build())
               : Decision.declineBy(DecisionSource.STAND_IN, Outcome.STAND_IN_DECLINED,
                   "route " + route + " unreachable (" + cause + "); " + answer.refusal());
@@ -187,13 +189,15 @@ public final class IsoIssuerGateway implements IssuerGateway, AdviceQueue.Sender
   }
 
   @Override
-  public CompletionStage<Void> reverse(Trace original, ReversalKind kind, Money amount, int transmission) {
+  public CompletionStage<Void> reverse(Trace original, Card card, ReversalKind kind, Money amount,
+      int transmission) {
     String route = original.route().isEmpty() ? routes.defaultRoute() : original.route();
     IsoLink link = links.get(route);
     if (link == null) {
       return CompletableFuture.failedFuture(new NotSent("no route " + route));
     }
-    return behindAdvice(route, original.rrn(), () -> {
+    return behindAdvice(AdviceQueue.entityId(route, card.panHash(), settings.advices().partitions()),
+        original.rrn(), () -> {
       Trace now = new Trace(route, link.nextStan(), clock.millis(), original.rrn());
       IsoMessage m = request(transmission <= 1 ? IsoMessages.REVERSAL_ADVICE : IsoMessages.REVERSAL_ADVICE_REPEAT,
           now, amount);
@@ -218,15 +222,16 @@ public final class IsoIssuerGateway implements IssuerGateway, AdviceQueue.Sender
   }
 
   /**
-   * Runs {@code send} once no stand-in advice for the payment of {@code rrn} is queued: the issuer must learn of a
-   * stand-in approval before its reversal. While one is queued the reversal fails, and the payment repeats it later.
+   * Runs {@code send} once queue {@code queue} holds no stand-in advice for the payment of {@code rrn}: the issuer
+   * must learn of a stand-in approval before its reversal. While one is queued the reversal fails, and the payment
+   * repeats it later.
    */
-  private CompletionStage<Void> behindAdvice(String route, String rrn, Supplier<CompletionStage<Void>> send) {
+  private CompletionStage<Void> behindAdvice(String queue, String rrn, Supplier<CompletionStage<Void>> send) {
     ActorSystem<?> running = system;
     if (running == null) {
       return send.get();
     }
-    return ClusterSharding.get(running).entityRefFor(AdviceQueue.ENTITY_KEY, route)
+    return ClusterSharding.get(running).entityRefFor(AdviceQueue.ENTITY_KEY, queue)
         .<AdviceQueue.Holding>ask(reply -> new AdviceQueue.Undelivered(rrn, reply), settings.standInTimeout())
         .thenCompose(holding -> holding.undelivered()
             ? CompletableFuture.failedFuture(new NotSent("the stand-in advice of this payment is not "

@@ -11,7 +11,7 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 
 /**
- * This node's watch over its issuer routes, every nudge interval: tells each route's advice queue to deliver (which
+ * This node's watch over its issuer routes, every nudge interval: tells each route's advice queues to deliver (which
  * also starts a queue again after failover) and publishes each link's signed-on connections
  * ({@code switch.issuer.link.connections}) and breaker state ({@code switch.issuer.breaker.state}: 0 closed, 1 half
  * open, 2 open).
@@ -22,7 +22,7 @@ final class IssuerMonitor {
 
   private IssuerMonitor() {}
 
-  static Behavior<Tick> create(IssuerSide side, Duration interval) {
+  static Behavior<Tick> create(IssuerSide side, Duration interval, int partitions) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerAtFixedRate(Tick.INSTANCE, interval);
       ClusterSharding sharding = ClusterSharding.get(ctx.getSystem());
@@ -30,7 +30,10 @@ final class IssuerMonitor {
       return Behaviors.receiveMessage(tick -> {
         for (Map.Entry<String, IsoLink> e : side.links().entrySet()) {
           String route = e.getKey();
-          sharding.entityRefFor(AdviceQueue.ENTITY_KEY, route).tell(AdviceQueue.Deliver.INSTANCE);
+          for (int p = 0; p < partitions; p++) {
+            sharding.entityRefFor(AdviceQueue.ENTITY_KEY, AdviceQueue.entityId(route, p))
+                .tell(AdviceQueue.Deliver.INSTANCE);
+          }
           Gauge[] g = gauges.computeIfAbsent(route, r -> new Gauge[] {
               Kamon.gauge("switch.issuer.link.connections", "Connections of the issuer link signed on")
                   .withTag("route", r),

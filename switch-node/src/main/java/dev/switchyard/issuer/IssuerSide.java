@@ -113,7 +113,8 @@ public final class IssuerSide implements AutoCloseable {
     if (gateway instanceof IsoIssuerGateway iso) {
       AdviceQueue.init(system, iso, settings.advices(), clock);
       iso.attach(system);
-      system.systemActorOf(IssuerMonitor.create(this, settings.advices().nudgeInterval()), "issuer-monitor",
+      system.systemActorOf(IssuerMonitor.create(this, settings.advices().nudgeInterval(),
+          settings.advices().partitions()), "issuer-monitor",
           org.apache.pekko.actor.typed.Props.empty());
       this.system = system;
       this.replicator = system.systemActorOf(RoutingReplicator.create(this, settings.routingWriteTimeout()),
@@ -223,6 +224,11 @@ public final class IssuerSide implements AutoCloseable {
         version.version(), version.operator(), table.routes().size(), table.defaultRoute(),
         table.acquirerRoutes().size());
     return null;
+  }
+
+  /** How many advice queues each route has. */
+  public int advicePartitions() {
+    return settings.advices().partitions();
   }
 
   /** The health of a route on this node; null for the in-process simulator. */

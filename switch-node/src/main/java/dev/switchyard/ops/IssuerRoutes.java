@@ -163,22 +163,39 @@ public final class IssuerRoutes implements ManagementRouteProvider {
       link(r, e.getValue());
       health(r.putObject("health"), side.health(e.getKey()).view());
       ObjectNode advices = r.putObject("advices");
-      queues.add(ClusterSharding.get(system).entityRefFor(AdviceQueue.ENTITY_KEY, e.getKey())
-          .<AdviceQueue.QueueStatus>ask(AdviceQueue.Status::new, timeout)
-          .<Void>handle((status, failure) -> {
-            synchronized (root) {
-              if (failure != null) {
-                advices.put("error", "the queue did not answer: " + failure.getClass().getSimpleName());
-              } else {
-                advices.put("depth", status.depth());
-                advices.put("oldestAgeSeconds", status.depth() == 0 ? 0
-                    : Math.max(0, (System.currentTimeMillis() - status.oldestApprovedAtMillis()) / 1000));
-                advices.put("acknowledged", status.acknowledged());
-                advices.put("headAttempts", status.headAttempts());
-              }
-            }
+      List<CompletableFuture<AdviceQueue.QueueStatus>> partitions = new ArrayList<>();
+      for (int p = 0; p < side.advicePartitions(); p++) {
+        partitions.add(ClusterSharding.get(system).entityRefFor(AdviceQueue.ENTITY_KEY,
+            AdviceQueue.entityId(e.getKey(), p)).<AdviceQueue.QueueStatus>ask(AdviceQueue.Status::new, timeout)
+            .toCompletableFuture());
+      }
+      queues.add(CompletableFuture.allOf(partitions.toArray(CompletableFuture[]::new)).<Void>handle((all, failure) -> {
+        synchronized (root) {
+          if (failure != null) {
+            advices.put("error", "a queue did not answer: " + failure.getClass().getSimpleName());
             return null;
-          }).toCompletableFuture());
+          }
+          int depth = 0;
+          long oldest = Long.MAX_VALUE;
+          long acknowledged = 0;
+          int headAttempts = 0;
+          for (CompletableFuture<AdviceQueue.QueueStatus> f : partitions) {
+            AdviceQueue.QueueStatus q = f.join();
+            depth += q.depth();
+            acknowledged += q.acknowledged();
+            headAttempts = Math.max(headAttempts, q.headAttempts());
+            if (q.depth() > 0) {
+              oldest = Math.min(oldest, q.oldestApprovedAtMillis());
+            }
+          }
+          advices.put("depth", depth);
+          advices.put("oldestAgeSeconds", depth == 0 ? 0 : Math.max(0, (System.currentTimeMillis() - oldest) / 1000));
+          advices.put("acknowledged", acknowledged);
+          advices.put("headAttempts", headAttempts);
+          advices.put("queues", partitions.size());
+        }
+        return null;
+      }));
     }
     return CompletableFuture.allOf(queues.toArray(CompletableFuture[]::new)).thenApply(done -> {
       synchronized (root) {

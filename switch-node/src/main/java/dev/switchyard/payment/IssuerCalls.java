@@ -60,8 +60,10 @@ final class IssuerCalls {
       return;
     }
     reversalInFlight = true;
-    Money amount = ((Payment.Live) state).amounts().money(owed.amountMinor());
-    ctx.pipeToSelf(bounded(issuer.reverse(owed.original(), owed.kind(), amount, owed.nextTransmission()),
+    Payment.Live live = (Payment.Live) state;
+    Money amount = live.amounts().money(owed.amountMinor());
+    ctx.pipeToSelf(bounded(issuer.reverse(owed.original(), live.origin().cardData(), owed.kind(), amount,
+            owed.nextTransmission()),
             settings.issuerTimeout().toMillis()),
         (ok, failure) -> {
           if (failure != null) {

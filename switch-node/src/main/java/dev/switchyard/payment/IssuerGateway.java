@@ -30,13 +30,13 @@ public interface IssuerGateway {
   CompletionStage<Decision> increment(Trace trace, Trace original, Card card, Money amount);
 
   /**
-   * Undoes what the issuer may hold from request {@code original}: an in-doubt authorization, an increment that
+   * Undoes what the issuer may hold from request {@code original} for {@code card}: an in-doubt authorization, an increment that
    * was not applied, or a voided hold. {@code transmission} counts the attempts that may have reached the issuer,
    * this one included: 1 is a first reversal advice, more are repeats. Completes normally once the issuer
    * acknowledged; fails with {@link NotSent} when the attempt certainly never left the switch, otherwise with
    * whatever went wrong. The switch retries until it is acknowledged. Must be safe to call twice.
    */
-  CompletionStage<Void> reverse(Trace original, ReversalKind kind, Money amount, int transmission);
+  CompletionStage<Void> reverse(Trace original, Card card, ReversalKind kind, Money amount, int transmission);
 
   /** A request that certainly never left the switch: the issuer cannot have seen it. */
   final class NotSent extends RuntimeException {

@@ -85,7 +85,7 @@ public final class IssuerSimulator implements IssuerGateway {
   }
 
   @Override
-  public CompletionStage<Void> reverse(Trace original, ReversalKind kind, Money amount, int attempt) {
+  public CompletionStage<Void> reverse(Trace original, Card card, ReversalKind kind, Money amount, int attempt) {
     String paymentKey = original.rrn();
     int tried = reversalAttempts.computeIfAbsent(paymentKey + "/" + kind, id -> new AtomicInteger())
         .incrementAndGet();

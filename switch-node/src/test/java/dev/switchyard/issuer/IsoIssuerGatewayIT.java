@@ -106,10 +106,10 @@ class IsoIssuerGatewayIT {
     Trace original = side.gateway().trace(PAYMENT, "acq-1", CARD);
     issuer.answer(request -> request.getString(0).startsWith("042") && "0420".equals(request.getString(0))
         ? JposPeer.Answer.now(JposPeer.response(request, "96")) : JposPeer.approve(request));
-    assertThatThrownBy(() -> side.gateway().reverse(original, ReversalKind.REVERSAL_OF_AUTHORIZATION,
+    assertThatThrownBy(() -> side.gateway().reverse(original, CARD, ReversalKind.REVERSAL_OF_AUTHORIZATION,
         Money.of(700, "EUR"), 1).toCompletableFuture().get(10, TimeUnit.SECONDS))
         .hasCauseInstanceOf(LinkFailure.class);
-    side.gateway().reverse(original, ReversalKind.REVERSAL_OF_AUTHORIZATION, Money.of(700, "EUR"), 2)
+    side.gateway().reverse(original, CARD, ReversalKind.REVERSAL_OF_AUTHORIZATION, Money.of(700, "EUR"), 2)
         .toCompletableFuture().get(10, TimeUnit.SECONDS);
     ISOMsg first = issuer.next();
     ISOMsg repeat = issuer.next();

@@ -50,7 +50,7 @@ final class ScriptedIssuer implements IssuerGateway {
   }
 
   @Override
-  public CompletionStage<Void> reverse(Trace original, ReversalKind kind, Money amount, int attempt) {
+  public CompletionStage<Void> reverse(Trace original, Card card, ReversalKind kind, Money amount, int attempt) {
     boolean ok = failingReversals.getAndDecrement() <= 0;
     reversals.add(new ReversalCall(original, kind, amount.minorUnits(), attempt, ok));
     return ok ? CompletableFuture.completedFuture(null)
