@@ -89,13 +89,13 @@ public final class AdviceQueue extends EventSourcedBehavior<AdviceQueue.Command,
   }
 
   /** {@code switch.issuer.advices}. */
-  public record Settings(Duration nudgeInterval, int snapshotEvery, int partitions) {
-    public Settings {
-      if (partitions < 1 || partitions > 16) {
-        throw new IllegalArgumentException("switch.issuer.advices.partitions must be 1 to 16, not " + partitions);
-      }
-    }
-  }
+  public record Settings(Duration nudgeInterval, int snapshotEvery) {}
+
+  /**
+   * Queues per route. Fixed, not a setting: a card's queue must be the same for its approval, its reversal and
+   * the day's limits, across restarts and versions, or a reversal could pass its advice.
+   */
+  public static final int PARTITIONS = 16;
 
   /** The entity id of {@code route}'s queue {@code partition}. */
   public static String entityId(String route, int partition) {
@@ -103,8 +103,8 @@ public final class AdviceQueue extends EventSourcedBehavior<AdviceQueue.Command,
   }
 
   /** The entity id of the queue that decides and advises for the card of {@code panHash} on {@code route}. */
-  public static String entityId(String route, String panHash, int partitions) {
-    return entityId(route, Math.floorMod(panHash.hashCode(), partitions));
+  public static String entityId(String route, String panHash) {
+    return entityId(route, Math.floorMod(panHash.hashCode(), PARTITIONS));
   }
 
   /** The queue's state. Changed only by the event handler, on the entity's thread. */
@@ -231,8 +231,11 @@ public final class AdviceQueue extends EventSourcedBehavior<AdviceQueue.Command,
       return Effect().none();
     }
     long sequence = s.nextSequence;
-    // Unique per route for 10,000 approvals of a partition: S, the partition in hex, four digits.
-    String authCode = String.format("S%X%04d", partition, sequence % 10_000);
+    // S, the partition in hex, then the sequence in four base-36 digits: unique per route for 1,679,616
+    // approvals of each partition.
+    String digits = Long.toString(sequence % 1_679_616L, 36).toUpperCase(java.util.Locale.ROOT);
+    String authCode = "S" + Integer.toHexString(partition).toUpperCase(java.util.Locale.ROOT)
+        + "0000".substring(digits.length()) + digits;
     AdviceQueued queued = AdviceQueued.newBuilder()
         .setSequence(sequence)
         .setPaymentId(c.paymentId())

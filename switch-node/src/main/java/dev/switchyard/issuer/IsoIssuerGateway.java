@@ -171,7 +171,7 @@ public final class IsoIssuerGateway implements IssuerGateway, AdviceQueue.Sender
           "route " + route + " unreachable (" + cause + ") and it does not stand in"));
     }
     StandInRules.Limits limits = settings.standIn().limits(route, r.card().bin());
-    String queue = AdviceQueue.entityId(route, r.card().panHash(), settings.advices().partitions());
+    String queue = AdviceQueue.entityId(route, r.card().panHash());
     return ClusterSharding.get(running).entityRefFor(AdviceQueue.ENTITY_KEY, queue)
         .<AdviceQueue.StandInAnswer>ask(reply -> new AdviceQueue.StandIn(r.paymentId(), trace.rrn(), r.acquirerId(),
             r.merchantId(), r.card().bin(), r.card().last4(), r.card().panHash(), r.amount().minorUnits(),
@@ -196,7 +196,7 @@ public final class IsoIssuerGateway implements IssuerGateway, AdviceQueue.Sender
     if (link == null) {
       return CompletableFuture.failedFuture(new NotSent("no route " + route));
     }
-    return behindAdvice(AdviceQueue.entityId(route, card.panHash(), settings.advices().partitions()),
+    return behindAdvice(AdviceQueue.entityId(route, card.panHash()),
         original.rrn(), () -> {
       Trace now = new Trace(route, link.nextStan(), clock.millis(), original.rrn());
       IsoMessage m = request(transmission <= 1 ? IsoMessages.REVERSAL_ADVICE : IsoMessages.REVERSAL_ADVICE_REPEAT,

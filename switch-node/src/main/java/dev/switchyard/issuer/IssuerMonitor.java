@@ -22,7 +22,7 @@ final class IssuerMonitor {
 
   private IssuerMonitor() {}
 
-  static Behavior<Tick> create(IssuerSide side, Duration interval, int partitions) {
+  static Behavior<Tick> create(IssuerSide side, Duration interval) {
     return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
       timers.startTimerAtFixedRate(Tick.INSTANCE, interval);
       ClusterSharding sharding = ClusterSharding.get(ctx.getSystem());
@@ -30,7 +30,7 @@ final class IssuerMonitor {
       return Behaviors.receiveMessage(tick -> {
         for (Map.Entry<String, IsoLink> e : side.links().entrySet()) {
           String route = e.getKey();
-          for (int p = 0; p < partitions; p++) {
+          for (int p = 0; p < AdviceQueue.PARTITIONS; p++) {
             sharding.entityRefFor(AdviceQueue.ENTITY_KEY, AdviceQueue.entityId(route, p))
                 .tell(AdviceQueue.Deliver.INSTANCE);
           }

@@ -68,8 +68,7 @@ public record IssuerSettings(
         RouteHealth.Settings.create(c.getConfig("breaker")),
         StandInRules.create(c),
         c.getDuration("stand-in.decision-timeout"),
-        new AdviceQueue.Settings(c.getDuration("advices.nudge-interval"), c.getInt("advices.snapshot-every"),
-            c.getInt("advices.partitions")),
+        new AdviceQueue.Settings(c.getDuration("advices.nudge-interval"), c.getInt("advices.snapshot-every")),
         c.getDuration("advices.timeout"),
         c.getDuration("routing.write-timeout"));
   }

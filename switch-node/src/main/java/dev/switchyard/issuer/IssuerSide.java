@@ -8,6 +8,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +49,9 @@ public final class IssuerSide implements AutoCloseable {
   private volatile String refusedRouting;
   private volatile ActorRef<RoutingReplicator.Command> replicator;
   private volatile ActorSystem<?> system;
+  /** Tickets of {@link #apply} calls, and of the last one that swapped the table in. */
+  private long applied;
+  private long swapped;
 
   private IssuerSide(IssuerGateway gateway, Map<String, IsoLink> links, IsoIssuerSimulator simulator,
       EventLoopGroup group, IssuerSettings settings, Clock clock) {
@@ -113,8 +117,7 @@ public final class IssuerSide implements AutoCloseable {
     if (gateway instanceof IsoIssuerGateway iso) {
       AdviceQueue.init(system, iso, settings.advices(), clock);
       iso.attach(system);
-      system.systemActorOf(IssuerMonitor.create(this, settings.advices().nudgeInterval(),
-          settings.advices().partitions()), "issuer-monitor",
+      system.systemActorOf(IssuerMonitor.create(this, settings.advices().nudgeInterval()), "issuer-monitor",
           org.apache.pekko.actor.typed.Props.empty());
       this.system = system;
       this.replicator = system.systemActorOf(RoutingReplicator.create(this, settings.routingWriteTimeout()),
@@ -157,7 +160,7 @@ public final class IssuerSide implements AutoCloseable {
     check(table);
     return AskPattern.ask(ref, (ActorRef<RoutingReplicator.Result> replyTo) ->
         new RoutingReplicator.Propose(table, operator, replyTo),
-        settings.routingWriteTimeout().plusSeconds(5), running.scheduler());
+        settings.routingWriteTimeout().multipliedBy(2).plusSeconds(5), running.scheduler());
   }
 
   /**
@@ -188,17 +191,19 @@ public final class IssuerSide implements AutoCloseable {
   }
 
   /**
-   * Puts {@code version} in force on this node: opens links to the routes it adds, then routes new payments by it
-   * (payments already routed keep their route, and every link stays open for them). Returns null, or why this
-   * node refused it and keeps the table in force.
+   * Puts {@code version} in force on this node: opens links to the routes it adds and waits (at most the connect
+   * and sign-on timeouts) for each to sign on, so that new payments are not stood in for only because a link is
+   * still connecting; then routes new payments by it (payments already routed keep their route, and every link
+   * stays open for them). Completes with null, or why this node refused it and keeps the table in force. Of
+   * versions applied one after another, the last one applied wins, whichever link is up first.
    */
-  synchronized String apply(RoutingVersion version) {
-    if (version.version() == 0 || version.equals(routing)) {
-      return null;
+  synchronized CompletionStage<String> apply(RoutingVersion version) {
+    if (version.version() == 0 || version.equals(routing) || version.version() < routing.version()) {
+      return CompletableFuture.completedFuture(null);
     }
     newestRouting = Math.max(newestRouting, version.version());
     if (!(gateway instanceof IsoIssuerGateway iso)) {
-      return "this node's issuer side is in-process";
+      return CompletableFuture.completedFuture("this node's issuer side is in-process");
     }
     RoutingTable table;
     Routes next;
@@ -209,26 +214,36 @@ public final class IssuerSide implements AutoCloseable {
       refusedRouting = "version " + version.version() + ": " + e.getMessage();
       log.error("Issuer routing table version {} (by {}) refused on this node, version {} stays in force: {}",
           version.version(), version.operator(), routing.version(), e.getMessage());
-      return e.getMessage();
+      return CompletableFuture.completedFuture(e.getMessage());
     }
+    List<CompletableFuture<Void>> added = new ArrayList<>();
     for (IssuerSettings.RouteSettings r : table.routes()) {
-      links.computeIfAbsent(r.name(), name -> {
-        log.info("Issuer route {} added: link to {}:{}", name, r.host(), r.port());
-        return new IsoLink(settings.linkFor(r), group, clock).start();
-      });
+      if (!links.containsKey(r.name())) {
+        log.info("Issuer route {} added: link to {}:{}", r.name(), r.host(), r.port());
+        IsoLink link = new IsoLink(settings.linkFor(r), group, clock).start();
+        links.put(r.name(), link);
+        added.add(link.firstReady());
+      }
     }
-    iso.routes(next);
-    routing = version;
-    refusedRouting = null;
-    log.info("Issuer routing table version {} (by {}) in force: {} routes, default route {}, {} acquirer overrides",
-        version.version(), version.operator(), table.routes().size(), table.defaultRoute(),
-        table.acquirerRoutes().size());
-    return null;
-  }
-
-  /** How many advice queues each route has. */
-  public int advicePartitions() {
-    return settings.advices().partitions();
+    long ticket = ++applied;
+    Duration wait = settings.link().connectTimeout().plus(settings.link().signOnTimeout());
+    return CompletableFuture.allOf(added.toArray(CompletableFuture[]::new))
+        .completeOnTimeout(null, wait.toMillis(), TimeUnit.MILLISECONDS)
+        .thenApply(ready -> {
+          synchronized (this) {
+            if (ticket < swapped) {
+              return null;
+            }
+            swapped = ticket;
+            iso.routes(next);
+            routing = version;
+            refusedRouting = null;
+          }
+          log.info("Issuer routing table version {} (by {}) in force: {} routes, default route {}, {} acquirer"
+              + " overrides", version.version(), version.operator(), table.routes().size(), table.defaultRoute(),
+              table.acquirerRoutes().size());
+          return null;
+        });
   }
 
   /** The health of a route on this node; null for the in-process simulator. */

@@ -29,17 +29,27 @@ public final class RoutingReplicator {
 
   /**
    * What became of a proposal: the version in force on this node now, and an error when the table was not
-   * written to a majority in time, or was refused by this node.
+   * written to a majority in time or was refused by this node, or ({@code conflict}) another change won.
    */
-  public record Result(RoutingVersion inForce, String error) {}
+  public record Result(RoutingVersion inForce, String error, boolean conflict) {
+    Result(RoutingVersion inForce, String error) {
+      this(inForce, error, false);
+    }
+  }
 
   private record Seen(Replicator.SubscribeResponse<LWWRegister<RoutingVersion>> response) implements Command {}
 
-  private record Written(Replicator.UpdateResponse<LWWRegister<RoutingVersion>> response, ActorRef<Result> replyTo,
-      Duration timeout) implements Command {}
-
-  private record Read(Replicator.GetResponse<LWWRegister<RoutingVersion>> response, ActorRef<Result> replyTo)
+  private record Newest(Replicator.GetResponse<LWWRegister<RoutingVersion>> response, Propose proposal)
       implements Command {}
+
+  private record Written(Replicator.UpdateResponse<LWWRegister<RoutingVersion>> response, RoutingVersion written,
+      ActorRef<Result> replyTo) implements Command {}
+
+  private record Read(Replicator.GetResponse<LWWRegister<RoutingVersion>> response, RoutingVersion written,
+      ActorRef<Result> replyTo) implements Command {}
+
+  /** The register's order is the versions' (not the writers' clocks): a higher version always wins a merge. */
+  private static final LWWRegister.Clock<RoutingVersion> BY_VERSION = (current, value) -> value.version();
 
   private RoutingReplicator() {}
 
@@ -50,30 +60,58 @@ public final class RoutingReplicator {
           replicator.subscribe(KEY, Seen::new);
           return Behaviors.receive(Command.class)
               .onMessage(Propose.class, p -> {
-                RoutingVersion next = new RoutingVersion(side.newestRouting() + 1, p.table().render(),
-                    p.operator(), System.currentTimeMillis());
-                replicator.askUpdate(replyTo -> new Replicator.Update<>(KEY, LWWRegister.create(self, next),
-                    new Replicator.WriteMajority(writeTimeout), replyTo, register -> register.withValue(self, next)),
-                    response -> new Written(response, p.replyTo(), writeTimeout));
+                // Number the new version after the newest a majority holds, not only what this node has seen.
+                replicator.askGet(replyTo -> new Replicator.Get<>(KEY, new Replicator.ReadMajority(writeTimeout),
+                    replyTo), response -> new Newest(response, p));
+                return Behaviors.same();
+              })
+              .onMessage(Newest.class, n -> {
+                long newest = side.newestRouting();
+                if (n.response() instanceof Replicator.GetSuccess<LWWRegister<RoutingVersion>> found) {
+                  newest = Math.max(newest, found.get(KEY).getValue().version());
+                } else if (!(n.response() instanceof Replicator.NotFound)) {
+                  n.proposal().replyTo().tell(new Result(side.routing(), "the newest table could not be read "
+                      + "from a majority of the members within " + writeTimeout.toMillis() + " ms; nothing changed"));
+                  return Behaviors.same();
+                }
+                RoutingVersion next = new RoutingVersion(newest + 1, n.proposal().table().render(),
+                    n.proposal().operator(), System.currentTimeMillis());
+                replicator.askUpdate(replyTo -> new Replicator.Update<>(KEY, LWWRegister.create(self, next,
+                        BY_VERSION), new Replicator.WriteMajority(writeTimeout), replyTo,
+                        register -> register.getValue().version() >= next.version() ? register
+                            : register.withValue(self, next, BY_VERSION)),
+                    response -> new Written(response, next, n.proposal().replyTo()));
                 return Behaviors.same();
               })
               .onMessage(Written.class, w -> {
                 if (w.response() instanceof Replicator.UpdateSuccess) {
                   // Apply what the register holds now: a concurrent write elsewhere may have won.
                   replicator.askGet(replyTo -> new Replicator.Get<>(KEY, Replicator.readLocal(), replyTo),
-                      response -> new Read(response, w.replyTo()));
+                      response -> new Read(response, w.written(), w.replyTo()));
                 } else {
                   w.replyTo().tell(new Result(side.routing(), w.response() instanceof Replicator.UpdateTimeout
-                      ? "not confirmed by a majority of the members within " + w.timeout().toMillis()
+                      ? "not confirmed by a majority of the members within " + writeTimeout.toMillis()
                           + " ms; written on this node, it reaches the others by gossip"
                       : "not written: " + w.response()));
                 }
                 return Behaviors.same();
               })
               .onMessage(Read.class, r -> {
-                String refused = r.response() instanceof Replicator.GetSuccess<LWWRegister<RoutingVersion>> found
-                    ? side.apply(found.get(KEY).getValue()) : "the table written was not found on this node";
-                r.replyTo().tell(new Result(side.routing(), refused));
+                if (!(r.response() instanceof Replicator.GetSuccess<LWWRegister<RoutingVersion>> found)) {
+                  r.replyTo().tell(new Result(side.routing(), "the table written was not found on this node"));
+                  return Behaviors.same();
+                }
+                RoutingVersion held = found.get(KEY).getValue();
+                side.apply(held).whenComplete((refused, failure) -> {
+                  if (failure != null) {
+                    r.replyTo().tell(new Result(side.routing(), "not applied on this node: " + failure));
+                  } else if (refused == null && !held.equals(r.written())) {
+                    r.replyTo().tell(new Result(side.routing(), "another change won: version " + held.version()
+                        + " by " + held.operator() + " is in force; post again on top of it", true));
+                  } else {
+                    r.replyTo().tell(new Result(side.routing(), refused));
+                  }
+                });
                 return Behaviors.same();
               })
               .onMessage(Seen.class, s -> {

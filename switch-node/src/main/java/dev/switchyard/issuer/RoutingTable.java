@@ -3,9 +3,16 @@ package dev.switchyard.issuer;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigIncludeContext;
+import com.typesafe.config.ConfigIncluder;
+import com.typesafe.config.ConfigIncluderClasspath;
+import com.typesafe.config.ConfigIncluderFile;
+import com.typesafe.config.ConfigIncluderURL;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
+import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
@@ -50,15 +57,50 @@ public record RoutingTable(List<IssuerSettings.RouteSettings> routes, String def
     }
   }
 
-  /** The table in a HOCON or JSON document. */
-  public static RoutingTable parse(String document) {
-    Config c;
-    try {
-      c = ConfigFactory.parseString(document);
-    } catch (ConfigException e) {
-      throw new Invalid("body", "not a HOCON or JSON document: " + e.getMessage());
+  /** Refuses every include: a posted document reads nothing else (no file, URL or class path resource). */
+  private static final class NoIncludes implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderURL,
+      ConfigIncluderClasspath {
+    private static ConfigObject refuse() {
+      throw new ConfigException.Generic("include is not allowed in a routing table");
     }
-    return parse(c);
+
+    @Override
+    public ConfigIncluder withFallback(ConfigIncluder fallback) {
+      return this;
+    }
+
+    @Override
+    public ConfigObject include(ConfigIncludeContext context, String what) {
+      return refuse();
+    }
+
+    @Override
+    public ConfigObject includeFile(ConfigIncludeContext context, java.io.File what) {
+      return refuse();
+    }
+
+    @Override
+    public ConfigObject includeURL(ConfigIncludeContext context, java.net.URL what) {
+      return refuse();
+    }
+
+    @Override
+    public ConfigObject includeResources(ConfigIncludeContext context, String what) {
+      return refuse();
+    }
+  }
+
+  /** The table in a HOCON or JSON document, which may not include others nor refer to anything outside it. */
+  public static RoutingTable parse(String document) {
+    try {
+      // No environment in substitutions: a posted ${SOME_SECRET} must not come back in a refusal or a log line.
+      return parse(ConfigFactory.parseString(document, ConfigParseOptions.defaults().setIncluder(new NoIncludes()))
+          .resolve(ConfigResolveOptions.noSystem()));
+    } catch (Invalid e) {
+      throw e;
+    } catch (ConfigException e) {
+      throw new Invalid("body", "not a routing table document: " + e.getMessage());
+    }
   }
 
   public static RoutingTable parse(Config c) {
@@ -91,10 +133,12 @@ public record RoutingTable(List<IssuerSettings.RouteSettings> routes, String def
         if (!r.hasPath("port") || r.getValue("port").valueType() != ConfigValueType.NUMBER) {
           throw new Invalid(at + ".port", "missing or not a number: a route with a host needs a port");
         }
-        port = r.getInt("port");
-        if (port < 1 || port > 65_535) {
-          throw new Invalid(at + ".port", port + " is not a TCP port (1 to 65535)");
+        Number number = r.getNumber("port");
+        if (number.doubleValue() != Math.rint(number.doubleValue()) || number.doubleValue() < 1
+            || number.doubleValue() > 65_535) {
+          throw new Invalid(at + ".port", number + " is not a TCP port (1 to 65535)");
         }
+        port = number.intValue();
       }
       for (String key : r.root().keySet()) {
         if (!Set.of("name", "bins", "host", "port").contains(key)) {

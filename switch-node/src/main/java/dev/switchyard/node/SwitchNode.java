@@ -102,7 +102,10 @@ public final class SwitchNode implements AutoCloseable {
     return start(config, issuer, clock, system -> { });
   }
 
-  /** A node whose payments ask {@code issuer}; {@code beforeServing} runs once sharding is up, before the gateway. */
+  /**
+   * A node whose payments ask {@code issuer}; {@code beforeServing} runs once the actor system is up, before the
+   * payments' sharding and the gateway.
+   */
   private static SwitchNode start(Config config, IssuerGateway issuer, Clock clock,
       java.util.function.Consumer<ActorSystem<Void>> beforeServing) {
     JournalCapacity.check(config);
@@ -123,8 +126,9 @@ public final class SwitchNode implements AutoCloseable {
       Cluster cluster = Cluster.get(system);
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
-    PaymentEntity.init(system, deps);
+    // The issuer side first: a payment woken at once finds its advice queues (a reversal waits behind an advice).
     beforeServing.accept(system);
+    PaymentEntity.init(system, deps);
     PaymentDeadlines.init(system, dataSource, settings.tags(), deadlines, clock);
     JournalAnalyzer.Settings analyze = JournalAnalyzer.Settings.create(config);
     if (db.vendor() == DatabaseSettings.Vendor.POSTGRESQL && analyze.enabled()) {

@@ -111,10 +111,11 @@ public final class IssuerRoutes implements ManagementRouteProvider {
       if (failure != null || result.error() != null) {
         String why = failure != null ? "no answer from the routing replicator: " + failure.getMessage()
             : result.error();
-        AUDIT.warn("issuer routing change by {} from {} not confirmed: {}", operator, from, why);
-        ObjectNode body503 = routing(JSON.createObjectNode(), side);
-        body503.put("error", why);
-        return OperatorRoutes.json(StatusCodes.SERVICE_UNAVAILABLE, body503);
+        AUDIT.warn("issuer routing change by {} from {} not in force: {}", operator, from, why);
+        ObjectNode answer = routing(JSON.createObjectNode(), side);
+        answer.put("error", why);
+        return OperatorRoutes.json(failure == null && result.conflict() ? StatusCodes.CONFLICT
+            : StatusCodes.SERVICE_UNAVAILABLE, answer);
       }
       AUDIT.info("issuer routing change by {} from {}: version {} in force, {} routes, default route {}",
           operator, from, result.inForce().version(), table.routes().size(), table.defaultRoute());
@@ -164,7 +165,7 @@ public final class IssuerRoutes implements ManagementRouteProvider {
       health(r.putObject("health"), side.health(e.getKey()).view());
       ObjectNode advices = r.putObject("advices");
       List<CompletableFuture<AdviceQueue.QueueStatus>> partitions = new ArrayList<>();
-      for (int p = 0; p < side.advicePartitions(); p++) {
+      for (int p = 0; p < AdviceQueue.PARTITIONS; p++) {
         partitions.add(ClusterSharding.get(system).entityRefFor(AdviceQueue.ENTITY_KEY,
             AdviceQueue.entityId(e.getKey(), p)).<AdviceQueue.QueueStatus>ask(AdviceQueue.Status::new, timeout)
             .toCompletableFuture());

@@ -69,7 +69,7 @@ class AdviceQueueTest {
   void setUp() {
     link = new Link();
     kit = EventSourcedBehaviorTestKit.create(testKit.system(),
-        AdviceQueue.create("test", link, new AdviceQueue.Settings(Duration.ofSeconds(2), 3, 1), clock),
+        AdviceQueue.create("test", link, new AdviceQueue.Settings(Duration.ofSeconds(2), 3), clock),
         // The state is never sent anywhere; its snapshot form is checked by the restarts below.
         EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyState(false));
   }

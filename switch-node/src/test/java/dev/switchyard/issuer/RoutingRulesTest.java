@@ -66,7 +66,10 @@ class RoutingRulesTest {
         "routes = [{ name = \"a b\" }]\ndefault-route = a",
         "routes = [{ name = a }]",
         "routes = a\ndefault-route = a",
-        "routes = []\ndefault-route = a\nacquirer-routes = [{ acquirer = x, bins = [4] }]"))
+        "routes = []\ndefault-route = a\nacquirer-routes = [{ acquirer = x, bins = [4] }]",
+        "routes = [{ name = a, host = h, port = 1e12 }]\ndefault-route = a",
+        "routes = []\ndefault-route = ${HOME}",
+        "include file(\"/etc/hostname\")\nroutes = []\ndefault-route = a"))
         .extracting(t -> {
           try {
             RoutingTable.parse(t);
@@ -76,7 +79,8 @@ class RoutingRulesTest {
           }
         })
         .containsExactly("routes[0].port", "routes[0].port", "routes[1].name", "routes[0].unreachable",
-            "routes[0].name", "default-route", "routes", "acquirer-routes[0].route");
+            "routes[0].name", "default-route", "routes", "acquirer-routes[0].route", "routes[0].port", "body",
+            "body");
   }
 
   private static StandInRules rules(String extra) {

@@ -52,14 +52,16 @@ class ClusterRollingRestartIT {
     http.awaitFullCluster(probe, nodes);
   }
 
-  /** Waits until every node has the posted routing table (version 1, by ops-1) in force. */
-  private void awaitRouting(TestProbe<Object> probe, List<NodeProcesses.Node> nodes) {
+  /** Waits until every node has routing table {@code version}, posted by {@code operator}, in force. */
+  private void awaitRouting(TestProbe<Object> probe, List<NodeProcesses.Node> nodes, long version, String operator,
+      boolean with51) {
     probe.awaitAssert(Duration.ofSeconds(30), Duration.ofMillis(500), () -> {
       for (NodeProcesses.Node n : nodes) {
         JsonNode routing = get(n.management() + "/issuers").get("routing");
-        assertThat(routing.get("version").asLong()).as("routing version on node " + n.index()).isEqualTo(1);
-        assertThat(routing.get("by").asText()).isEqualTo("ops-1");
-        assertThat(routing.at("/prefixes/51").asText()).isEqualTo("simulator");
+        assertThat(routing.get("version").asLong()).as("routing version on node " + n.index()).isEqualTo(version);
+        assertThat(routing.get("by").asText()).isEqualTo(operator);
+        assertThat(routing.at("/prefixes/4").asText()).isEqualTo("simulator");
+        assertThat(routing.at("/prefixes/51").isMissingNode()).isEqualTo(!with51);
       }
       return null;
     });
@@ -94,7 +96,7 @@ class ClusterRollingRestartIT {
       var posted = http.post(nodes.get(0).management() + "/issuers/routing", "ops-1",
           "{routes = [{name = simulator, bins = [\"4\", \"51\"]}], default-route = simulator}");
       assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
-      awaitRouting(probe, nodes);
+      awaitRouting(probe, nodes, 1, "ops-1", true);
 
       List<InetSocketAddress> gateways = new ArrayList<>();
       for (NodeProcesses.Node n : nodes) {
@@ -127,7 +129,12 @@ class ClusterRollingRestartIT {
         awaitFullCluster(probe, cluster.nodes());
       }
       // Every node left and came back; the table lives on in the others, and reached each one again by gossip.
-      awaitRouting(probe, cluster.nodes());
+      awaitRouting(probe, cluster.nodes(), 1, "ops-1", true);
+      // The next change, posted to another node, is numbered after it.
+      var next = http.post(cluster.nodes().get(1).management() + "/issuers/routing", "ops-2",
+          "{routes = [{name = simulator, bins = [\"4\"]}], default-route = simulator}");
+      assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+      awaitRouting(probe, cluster.nodes(), 2, "ops-2", false);
       running.set(false);
       pacer.shutdown();
       assertThat(pacer.awaitTermination(10, TimeUnit.SECONDS)).isTrue();

@@ -5,8 +5,8 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 
 /**
- * System trace audit numbers (field 11) of one link: unique per link and UTC day, from 000001 to 999999, starting
- * again each day.
+ * System trace audit numbers (field 11) of one link: from 000001 to 999999, wrapping, starting again each UTC day.
+ * Unique among a link's requests in flight, which is what matching responses needs.
  */
 final class StanSequence {
 
