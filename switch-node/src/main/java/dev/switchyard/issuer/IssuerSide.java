@@ -1,6 +1,7 @@
 package dev.switchyard.issuer;
 
 import dev.switchyard.issuer.iso.IsoLink;
+import dev.switchyard.issuer.iso.StanBlocks;
 import dev.switchyard.issuer.sim.IsoIssuerSimulator;
 import dev.switchyard.payment.IssuerGateway;
 import dev.switchyard.payment.IssuerSimulator;
@@ -43,6 +44,7 @@ public final class IssuerSide implements AutoCloseable {
   private final EventLoopGroup group;
   private final IssuerSettings settings;
   private final Clock clock;
+  private final StanBlocks stans;
   /** The routing table version in force on this node, and the newest this node has seen (it may refuse one). */
   private volatile RoutingVersion routing;
   private volatile long newestRouting;
@@ -54,21 +56,28 @@ public final class IssuerSide implements AutoCloseable {
   private long swapped;
 
   private IssuerSide(IssuerGateway gateway, Map<String, IsoLink> links, IsoIssuerSimulator simulator,
-      EventLoopGroup group, IssuerSettings settings, Clock clock) {
+      EventLoopGroup group, IssuerSettings settings, Clock clock, StanBlocks stans) {
     this.gateway = gateway;
     this.links = links;
     this.simulator = simulator;
     this.group = group;
     this.settings = settings;
     this.clock = clock;
+    this.stans = stans;
     this.routing = RoutingVersion.configured(settings.routingTable());
   }
 
+  /** An issuer side whose links' STANs are unique on this node only until it restarts (tests, tools). */
   public static IssuerSide start(IssuerSettings settings, Clock clock) {
+    return start(settings, clock, StanBlocks.inMemory());
+  }
+
+  /** An issuer side whose links take their STANs from {@code stans} (a node: its database). */
+  public static IssuerSide start(IssuerSettings settings, Clock clock, StanBlocks stans) {
     IssuerSettings.Simulator sim = settings.simulator();
     if (settings.kind() == IssuerSettings.Kind.IN_PROCESS) {
       return new IssuerSide(new IssuerSimulator(sim.delay(), sim.neverAnswerSuffix(), sim.reversalFailures()),
-          Map.of(), null, null, settings, clock);
+          Map.of(), null, null, settings, clock, stans);
     }
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     List<IssuerSettings.RouteSettings> routes = new ArrayList<>(settings.routes());
@@ -93,7 +102,7 @@ public final class IssuerSide implements AutoCloseable {
       throw new IllegalArgumentException("switch.issuer." + e.getMessage(), e);
     }
     for (IssuerSettings.RouteSettings route : routes) {
-      links.put(route.name(), new IsoLink(settings.linkFor(route), group, clock).start());
+      links.put(route.name(), new IsoLink(settings.linkFor(route), group, clock, stans).start());
     }
     try {
       CompletableFuture.allOf(links.values().stream().map(IsoLink::firstReady).toArray(CompletableFuture[]::new))
@@ -106,7 +115,7 @@ public final class IssuerSide implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     return new IssuerSide(new IsoIssuerGateway(links, table, settings, clock), links, embedded, group, settings,
-        clock);
+        clock, stans);
   }
 
   /**
@@ -220,7 +229,7 @@ public final class IssuerSide implements AutoCloseable {
     for (IssuerSettings.RouteSettings r : table.routes()) {
       if (!links.containsKey(r.name())) {
         log.info("Issuer route {} added: link to {}:{}", r.name(), r.host(), r.port());
-        IsoLink link = new IsoLink(settings.linkFor(r), group, clock).start();
+        IsoLink link = new IsoLink(settings.linkFor(r), group, clock, stans).start();
         links.put(r.name(), link);
         added.add(link.firstReady());
       }

@@ -8,6 +8,7 @@ import dev.switchyard.gateway.GatewayServer;
 import dev.switchyard.gateway.GatewaySettings;
 import dev.switchyard.issuer.IssuerSettings;
 import dev.switchyard.issuer.IssuerSide;
+import dev.switchyard.issuer.JdbcStanBlocks;
 import dev.switchyard.mirror.PulsarLink;
 import dev.switchyard.mirror.QuickwitLink;
 import dev.switchyard.mirror.QuickwitLogShipper;
@@ -82,12 +83,20 @@ public final class SwitchNode implements AutoCloseable {
 
   /** A node with the issuer side {@code switch.issuer} describes. */
   public static SwitchNode start(Config config) {
-    IssuerSide issuers = IssuerSide.start(IssuerSettings.create(config), Clock.systemUTC());
+    // The database first: the issuer links reserve their STANs in it from their first sign-on.
+    HikariDataSource dataSource = database(config);
+    IssuerSide issuers;
+    try {
+      issuers = IssuerSide.start(IssuerSettings.create(config), Clock.systemUTC(), new JdbcStanBlocks(dataSource));
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
     try {
       SwitchNode node = start(config, issuers.gateway(), Clock.systemUTC(), system -> {
         issuers.attach(system);
         NodeServices.get(system).registerIssuers(issuers);
-      });
+      }, dataSource);
       node.issuers = issuers;
       node.system.getWhenTerminated().whenComplete((done, failure) -> issuers.close());
       return node;
@@ -99,7 +108,17 @@ public final class SwitchNode implements AutoCloseable {
 
   /** A node whose payments ask {@code issuer}. */
   public static SwitchNode start(Config config, IssuerGateway issuer, Clock clock) {
-    return start(config, issuer, clock, system -> { });
+    return start(config, issuer, clock, system -> { }, database(config));
+  }
+
+  /** The node's own connection pool, on a schema migrated to this version. */
+  private static HikariDataSource database(Config config) {
+    JournalCapacity.check(config);
+    DatabaseSettings db = DatabaseSettings.create(config);
+    var migrated = Databases.migrate(db);
+    log.info("Schema of {} at version {} ({} migrations applied now)",
+        db, migrated.targetSchemaVersion, migrated.migrationsExecuted);
+    return Databases.pool(db, "switch-own");
   }
 
   /**
@@ -107,13 +126,8 @@ public final class SwitchNode implements AutoCloseable {
    * payments' sharding and the gateway.
    */
   private static SwitchNode start(Config config, IssuerGateway issuer, Clock clock,
-      java.util.function.Consumer<ActorSystem<Void>> beforeServing) {
-    JournalCapacity.check(config);
+      java.util.function.Consumer<ActorSystem<Void>> beforeServing, HikariDataSource dataSource) {
     DatabaseSettings db = DatabaseSettings.create(config);
-    var migrated = Databases.migrate(db);
-    log.info("Schema of {} at version {} ({} migrations applied now)",
-        db, migrated.targetSchemaVersion, migrated.migrationsExecuted);
-    HikariDataSource dataSource = Databases.pool(db, "switch-own");
     PaymentSettings settings = PaymentSettings.create(config);
     PaymentEntity.Dependencies deps =
         new PaymentEntity.Dependencies(settings, issuer, clock, new KamonPaymentMetrics());

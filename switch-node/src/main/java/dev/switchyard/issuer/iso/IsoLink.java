@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The link to one issuer endpoint: several TCP connections, each signed on before use, reconnected with
- * exponential backoff when it drops, requests spread over the connections that are ready. STANs are unique per
- * link and day ({@link StanSequence}). What the link has seen is counted for its health and metrics.
+ * exponential backoff when it drops, requests spread over the connections that are ready. STANs come from blocks
+ * reserved per route and day ({@link StanBlocks}, {@link StanSequence}). What the link has seen is counted for its
+ * health and metrics.
  */
 public final class IsoLink implements AutoCloseable {
 
@@ -57,12 +59,21 @@ public final class IsoLink implements AutoCloseable {
   private final CompletableFuture<Void> firstReady = new CompletableFuture<>();
   private volatile boolean closed;
 
+  /** A link whose STANs are unique on this node only until it restarts (tests, tools). */
   public IsoLink(Settings settings, EventLoopGroup group, Clock clock) {
+    this(settings, group, clock, StanBlocks.inMemory());
+  }
+
+  /** A link whose STANs come from {@code blocks} (a node: reserved in its database, per route and day). */
+  public IsoLink(Settings settings, EventLoopGroup group, Clock clock, StanBlocks blocks) {
     this.settings = settings;
     this.group = group;
     this.clock = clock;
-    this.stans = new StanSequence(clock);
+    this.stans = new StanSequence(settings.name(), clock, blocks, STAN_BLOCK, ForkJoinPool.commonPool());
   }
+
+  /** STANs reserved at a time: a restart leaves at most this many unused. */
+  static final int STAN_BLOCK = 1_000;
 
   /** Opens the link's connections; they sign on and reconnect by themselves. */
   public IsoLink start() {
