@@ -113,6 +113,12 @@ public final class ClientCommand implements Runnable {
     @Option(names = "--amount", required = true, description = "Amount in minor units.") long amount;
     @Option(names = "--currency", defaultValue = "EUR", description = "ISO 4217 code.") String currency;
     @Option(names = "--merchant", defaultValue = "demo-merchant", description = "Merchant id.") String merchant;
+    @Option(names = "--device", defaultValue = "", description = "The cardholder's device id (optional).")
+    String device;
+    @Option(names = "--ip", defaultValue = "", description = "The cardholder's IP address (optional).") String ip;
+    @Option(names = "--channel", defaultValue = "CHANNEL_UNSPECIFIED",
+        description = "CARD_PRESENT, ECOMMERCE, MAIL_OR_TELEPHONE or RECURRING (optional).")
+    dev.switchyard.protocol.v1.Channel channel;
 
     @Override
     AcquirerRequest.Builder request() {
@@ -123,7 +129,8 @@ public final class ClientCommand implements Runnable {
       return AcquirerRequest.newBuilder().setAuthorize(Authorize.newBuilder()
           .setAcquirerReference(ref).setMerchantId(merchant).setAmount(money(amount, currency))
           .setCard(CardData.newBuilder().setPan(pan).setExpiryMonth(Integer.parseInt(mmYy[0]))
-              .setExpiryYear(2000 + Integer.parseInt(mmYy[1]))));
+              .setExpiryYear(2000 + Integer.parseInt(mmYy[1])))
+          .setDeviceId(device).setIpAddress(ip).setChannel(channel));
     }
   }
 

@@ -8,6 +8,7 @@ import dev.switchyard.payment.PaymentCommand;
 import dev.switchyard.payment.PaymentIds;
 import dev.switchyard.payment.Reply;
 import dev.switchyard.protocol.v1.AcquirerRequest;
+import dev.switchyard.payment.Presentment;
 import dev.switchyard.protocol.v1.Authorize;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.japi.function.Function;
@@ -39,8 +40,10 @@ final class RequestMapper {
         Card card = cards.protect(a.getCard().getPan(), a.getCard().getExpiryMonth(), a.getCard().getExpiryYear());
         Money amount = Money.fromProto(a.getAmount());
         Pan pan = new Pan(a.getCard().getPan());
+        Presentment presentment = new Presentment(a.getDeviceId(), RequestValidator.canonicalIp(a.getIpAddress()),
+            a.getChannel());
         yield new Dispatch(PaymentIds.derive(acquirerId, a.getAcquirerReference()), r -> new PaymentCommand.Authorize(
-            rid, acquirerId, a.getAcquirerReference(), a.getMerchantId(), amount, card, pan, r), true);
+            rid, acquirerId, a.getAcquirerReference(), a.getMerchantId(), amount, card, pan, presentment, r), true);
       }
       case INCREMENT -> {
         Money amount = Money.fromProto(request.getIncrement().getAmount());

@@ -39,7 +39,13 @@ final class RequestValidator {
           text("authorize.acquirer_reference", request.getAuthorize().getAcquirerReference()),
           text("authorize.merchant_id", request.getAuthorize().getMerchantId()),
           amount("authorize.amount", request.getAuthorize().hasAmount(), request.getAuthorize().getAmount()),
-          card(request.getAuthorize().hasCard(), request.getAuthorize().getCard()));
+          card(request.getAuthorize().hasCard(), request.getAuthorize().getCard()),
+          deviceId(request.getAuthorize().getDeviceId()),
+          ipAddress(request.getAuthorize().getIpAddress()),
+          request.getAuthorize().getChannel() == dev.switchyard.protocol.v1.Channel.UNRECOGNIZED
+              ? new Problem("authorize.channel", "is not a channel this switch knows: "
+                  + request.getAuthorize().getChannelValue())
+              : null);
       case INCREMENT -> first(
           requestId(request),
           paymentId("increment.payment_id", request.getIncrement().getPaymentId()),
@@ -87,6 +93,49 @@ final class RequestValidator {
       }
     }
     return null;
+  }
+
+  private static Problem deviceId(String value) {
+    if (value.isEmpty()) {
+      return null;
+    }
+    if (value.length() > 128) {
+      return new Problem("authorize.device_id", "is longer than 128 characters");
+    }
+    return text("authorize.device_id", value);
+  }
+
+  private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";
+  private static final java.util.regex.Pattern IPV4 =
+      java.util.regex.Pattern.compile(OCTET + "(\\." + OCTET + "){3}");
+  private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
+  private static Problem ipAddress(String value) {
+    if (value.isEmpty()) {
+      return null;
+    }
+    return canonicalIp(value) == null
+        ? new Problem("authorize.ip_address", "is not an IPv4 or IPv6 address literal") : null;
+  }
+
+  /**
+   * The canonical form of an IPv4 or IPv6 literal (IPv6 as eight lower-case groups without leading zeros, an
+   * IPv4-mapped one as IPv4), "" for "", null for anything else. Never a name lookup: only literals are accepted.
+   */
+  static String canonicalIp(String value) {
+    if (value.isEmpty()) {
+      return "";
+    }
+    boolean v4 = IPV4.matcher(value).matches();
+    if (!v4 && !(value.contains(":") && IPV6.matcher(value).matches())) {
+      return null;
+    }
+    try {
+      // A literal of these characters is parsed, never looked up.
+      return java.net.InetAddress.getByName(v4 ? value : "[" + value + "]").getHostAddress();
+    } catch (java.net.UnknownHostException e) {
+      return null;
+    }
   }
 
   private static Problem paymentId(String field, String value) {

@@ -52,7 +52,10 @@ record Authorizing(Core core, Amounts amounts, long issuerDeadlineMillis) implem
         .setMerchantId(a.merchantId())
         .setAmount(a.amount().toProto())
         .setCard(a.card().toProto())
-        .setIssuerDeadlineMillis(now + settings.issuerTimeout().toMillis()));
+        .setIssuerDeadlineMillis(now + settings.issuerTimeout().toMillis())
+        .setDeviceId(a.presentment().deviceId())
+        .setIpAddress(a.presentment().ipAddress())
+        .setChannel(a.presentment().channel()));
   }
 
   /** The issuer's decision, recorded: approved with a hold, or declined. */

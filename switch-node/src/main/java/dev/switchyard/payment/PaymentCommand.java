@@ -27,11 +27,19 @@ public sealed interface PaymentCommand extends CborSerializable {
 
   /**
    * Creates the payment and asks the issuer. {@code pan} goes to the issuer and nowhere else (see {@link Pan});
-   * the parameters' digest uses the card's keyed hash.
+   * the parameters' digest uses the card's keyed hash. The presentment is recorded, not part of the digest: a
+   * retry is the same request whatever the device said the second time.
    */
   record Authorize(
       String requestId, String acquirerId, String reference, String merchantId, Money amount, Card card, Pan pan,
-      ActorRef<Reply> replyTo) implements AcquirerCommand {
+      Presentment presentment, ActorRef<Reply> replyTo) implements AcquirerCommand {
+
+    /** An authorization without a presentment. */
+    public Authorize(String requestId, String acquirerId, String reference, String merchantId, Money amount,
+        Card card, Pan pan, ActorRef<Reply> replyTo) {
+      this(requestId, acquirerId, reference, merchantId, amount, card, pan, Presentment.NONE, replyTo);
+    }
+
     @Override
     public long paramsHash() {
       return ParamsHash.of("authorize", acquirerId, reference, merchantId, amount, card.panHash(),

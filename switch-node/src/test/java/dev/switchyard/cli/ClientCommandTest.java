@@ -27,6 +27,25 @@ class ClientCommandTest {
   }
 
   @Test
+  void anAuthorizationCarriesThePresentmentWhenGiven() {
+    CommandLine line = new CommandLine(new ClientCommand());
+    CommandLine.ParseResult parsed = line.parseArgs("authorize", "--ref", "o-1", "--pan", "4111111111111111",
+        "--expiry", "12/30", "--amount", "2500", "--device", "dev-1", "--ip", "192.0.2.7", "--channel", "ECOMMERCE");
+    ClientCommand.AuthorizeCmd authorize = (ClientCommand.AuthorizeCmd) parsed.subcommand().commandSpec()
+        .userObject();
+    var request = authorize.request().getAuthorize();
+    assertThat(request.getDeviceId()).isEqualTo("dev-1");
+    assertThat(request.getIpAddress()).isEqualTo("192.0.2.7");
+    assertThat(request.getChannel()).isEqualTo(dev.switchyard.protocol.v1.Channel.ECOMMERCE);
+    CommandLine.ParseResult plain = new CommandLine(new ClientCommand()).parseArgs("authorize", "--ref", "o-2",
+        "--pan", "4111111111111111", "--expiry", "12/30", "--amount", "2500");
+    var without = ((ClientCommand.AuthorizeCmd) plain.subcommand().commandSpec().userObject()).request()
+        .getAuthorize();
+    assertThat(without.getDeviceId()).isEmpty();
+    assertThat(without.getChannel()).isEqualTo(dev.switchyard.protocol.v1.Channel.CHANNEL_UNSPECIFIED);
+  }
+
+  @Test
   void connectionOptionsBeforeTheOperationStillWork() {
     ClientCommand client = parse("--request-id", "R", "--host", "10.0.0.1:7700,10.0.0.2:7700", "get", "--ref", "x");
     assertThat(client.requestId).isEqualTo("R");

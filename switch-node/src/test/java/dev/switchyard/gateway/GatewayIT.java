@@ -360,6 +360,12 @@ public class GatewayIT {
         new Case(mutate(authorize(ref, 100), a -> a.setMerchantId("m".repeat(65))), "authorize.merchant_id"),
         new Case(mutate(authorize(ref, 100), a -> a.setAcquirerReference("")), "authorize.acquirer_reference"),
         new Case(mutate(authorize(ref, 200_000_000_000L), a -> { }), "authorize.amount.minor_units"),
+        new Case(mutate(authorize(ref, 100), a -> a.setDeviceId("d".repeat(129))), "authorize.device_id"),
+        new Case(mutate(authorize(ref, 100), a -> a.setDeviceId("dev\n1")), "authorize.device_id"),
+        new Case(mutate(authorize(ref, 100), a -> a.setIpAddress("256.1.1.1")), "authorize.ip_address"),
+        new Case(mutate(authorize(ref, 100), a -> a.setIpAddress("localhost")), "authorize.ip_address"),
+        new Case(mutate(authorize(ref, 100), a -> a.setIpAddress("2001:db8::g")), "authorize.ip_address"),
+        new Case(mutate(authorize(ref, 100), a -> a.setChannelValue(42)), "authorize.channel"),
         new Case(capture("not-a-payment-id", 100, false), "capture.payment_id"),
         new Case(AcquirerRequest.newBuilder().setRequestId("x"), "operation"));
     try (SwitchClient client = session()) {
@@ -373,6 +379,35 @@ public class GatewayIT {
           .setGet(GetPayment.newBuilder().setAcquirerReference(ref)));
       assertThat(lookup.getResult()).as("no payment was created").isEqualTo(ResultCode.NOT_FOUND);
     }
+  }
+
+  @Test
+  void thePresentmentAnAcquirerGivesIsRecordedWithThePaymentAndIsOptional() throws Exception {
+    String withIt;
+    String without;
+    try (SwitchClient client = session()) {
+      withIt = call(client, mutate(authorize("pres-" + UUID.randomUUID(), 1_000), a -> a.setDeviceId("dev-7f3a")
+          .setIpAddress("2001:DB8::1").setChannel(dev.switchyard.protocol.v1.Channel.ECOMMERCE)))
+          .getPayment().getPaymentId();
+      AcquirerResponse plain = call(client, authorize("pres-" + UUID.randomUUID(), 1_000));
+      assertThat(plain.getResult()).as("a client that says nothing of it").isEqualTo(ResultCode.APPROVED);
+      without = plain.getPayment().getPaymentId();
+    }
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    HttpClient http = HttpClient.newHttpClient();
+    String base = node.managementUri().replaceAll("/$", "");
+    com.fasterxml.jackson.databind.JsonNode requested = json.readTree(http.send(HttpRequest.newBuilder(
+        URI.create(base + "/payments/" + withIt)).build(), HttpResponse.BodyHandlers.ofString()).body())
+        .at("/timeline/0/event/authorizationRequested");
+    assertThat(requested.get("deviceId").asText()).isEqualTo("dev-7f3a");
+    assertThat(requested.get("ipAddress").asText()).as("canonical form").isEqualTo("2001:db8:0:0:0:0:0:1");
+    assertThat(requested.get("channel").asText()).isEqualTo("ECOMMERCE");
+    com.fasterxml.jackson.databind.JsonNode plain = json.readTree(http.send(HttpRequest.newBuilder(
+        URI.create(base + "/payments/" + without)).build(), HttpResponse.BodyHandlers.ofString()).body())
+        .at("/timeline/0/event/authorizationRequested");
+    assertThat(plain.path("deviceId").asText()).isEmpty();
+    assertThat(plain.path("ipAddress").asText()).isEmpty();
+    assertThat(plain.path("channel").asText("CHANNEL_UNSPECIFIED")).isEqualTo("CHANNEL_UNSPECIFIED");
   }
 
   private static AcquirerRequest.Builder mutate(AcquirerRequest.Builder request,
