@@ -134,8 +134,7 @@ public final class IsoIssuerGateway implements IssuerGateway, AdviceQueue.Sender
     }
     long started = System.nanoTime();
     return link.send(request, settings.requestTimeout()).handle((answer, failure) -> {
-      Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-          ? failure.getCause() : failure;
+      Throwable cause = unwrapped(failure);
       if (cause instanceof LinkFailure lost && !lost.sent()) {
         h.notSent();
         return unreachable.decide("link down");
@@ -147,6 +146,12 @@ public final class IsoIssuerGateway implements IssuerGateway, AdviceQueue.Sender
       h.answered(System.nanoTime() - started);
       return CompletableFuture.completedFuture(read(answer));
     }).thenCompose(stage -> stage);
+  }
+
+  /** A link call's failure as the link raised it, not the wrapper a later stage of the future put around it. */
+  private static Throwable unwrapped(Throwable failure) {
+    return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
   }
 
   private static Decision read(IsoMessage answer) {
@@ -203,8 +208,7 @@ public final class IsoIssuerGateway implements IssuerGateway, AdviceQueue.Sender
           now, amount);
       IsoMessages.numeric(m, 90, originalData(original), 42);
       return link.send(m, settings.requestTimeout()).handle((answer, failure) -> {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-            ? failure.getCause() : failure;
+        Throwable cause = unwrapped(failure);
         if (cause instanceof LinkFailure lost && !lost.sent()) {
           throw new NotSent(lost.getMessage());
         }

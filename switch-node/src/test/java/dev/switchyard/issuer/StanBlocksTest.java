@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.switchyard.issuer.iso.StanBlocks;
-import dev.switchyard.node.SwitchNode;
 import dev.switchyard.node.TestDatabases;
-import dev.switchyard.persistence.DatabaseSettings;
-import dev.switchyard.persistence.Databases;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterEach;
@@ -36,17 +32,7 @@ class StanBlocksTest {
   private final List<HikariDataSource> pools = new ArrayList<>();
 
   private HikariDataSource database(TestDatabases vendor) {
-    DatabaseSettings settings;
-    if (vendor == TestDatabases.H2) {
-      settings = new DatabaseSettings(DatabaseSettings.Vendor.H2,
-          "jdbc:h2:mem:stans-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", "", 4);
-    } else {
-      TestDatabases.Target target = vendor.prepare(dataDir);
-      schemas.add(target.schema());
-      settings = DatabaseSettings.create(SwitchNode.loadConfig(target.overlay(), target.overrides()));
-    }
-    Databases.migrate(settings);
-    HikariDataSource pool = Databases.pool(settings, "stans-test");
+    HikariDataSource pool = vendor.migratedPool(dataDir, "stans-test", 4, schemas::add);
     pools.add(pool);
     return pool;
   }

@@ -47,6 +47,27 @@ public enum TestDatabases {
     return new Target("postgres", pg.withFallback(common), schema);
   }
 
+  /**
+   * A pool of {@code size} on a fresh database with the switch's schema, migrated as a node migrates it: in-memory
+   * H2, or a new PostgreSQL schema, whose name goes to {@code schemaCreated} for the test to drop.
+   */
+  public com.zaxxer.hikari.HikariDataSource migratedPool(Path dataDir, String name, int size,
+      java.util.function.Consumer<String> schemaCreated) {
+    dev.switchyard.persistence.DatabaseSettings settings;
+    if (this == H2) {
+      settings = new dev.switchyard.persistence.DatabaseSettings(
+          dev.switchyard.persistence.DatabaseSettings.Vendor.H2,
+          "jdbc:h2:mem:" + name + "-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", "", size);
+    } else {
+      Target target = prepare(dataDir);
+      schemaCreated.accept(target.schema());
+      settings = dev.switchyard.persistence.DatabaseSettings.create(
+          SwitchNode.loadConfig(target.overlay(), target.overrides()));
+    }
+    dev.switchyard.persistence.Databases.migrate(settings);
+    return dev.switchyard.persistence.Databases.pool(settings, name);
+  }
+
   public static void dropSchema(String schema) {
     if (schema.isEmpty()) {
       return;

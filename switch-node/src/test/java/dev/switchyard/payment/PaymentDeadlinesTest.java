@@ -3,10 +3,7 @@ package dev.switchyard.payment;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.switchyard.node.SwitchNode;
 import dev.switchyard.node.TestDatabases;
-import dev.switchyard.persistence.DatabaseSettings;
-import dev.switchyard.persistence.Databases;
 import dev.switchyard.protocol.v1.AuthorizationInDoubt;
 import dev.switchyard.protocol.v1.AuthorizationRequested;
 import dev.switchyard.protocol.v1.Authorized;
@@ -28,7 +25,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,18 +84,7 @@ class PaymentDeadlinesTest {
 
   /** A fresh database with the switch's schema, migrated as a node migrates it: in-memory H2, or a new schema. */
   private HikariDataSource database(TestDatabases vendor) {
-    DatabaseSettings settings;
-    if (vendor == TestDatabases.H2) {
-      settings = new DatabaseSettings(DatabaseSettings.Vendor.H2,
-          "jdbc:h2:mem:deadlines-" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "", "", 2);
-    } else {
-      TestDatabases.Target target = vendor.prepare(dataDir);
-      schemas.add(target.schema());
-      settings = DatabaseSettings.create(SwitchNode.loadConfig(target.overlay(), target.overrides()));
-    }
-    HikariDataSource pool = Databases.pool(settings, "deadlines-test");
-    Databases.migrate(settings);
-    return pool;
+    return vendor.migratedPool(dataDir, "deadlines-test", 2, schemas::add);
   }
 
   @AfterEach
