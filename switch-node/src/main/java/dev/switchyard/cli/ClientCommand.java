@@ -119,6 +119,11 @@ public final class ClientCommand implements Runnable {
     @Option(names = "--channel", defaultValue = "CHANNEL_UNSPECIFIED",
         description = "CARD_PRESENT, ECOMMERCE, MAIL_OR_TELEPHONE or RECURRING (optional).")
     dev.switchyard.protocol.v1.Channel channel;
+    @Option(names = "--mcc", defaultValue = "", description = "The merchant's category code, 4 digits (optional).")
+    String mcc;
+    @Option(names = "--merchant-country", defaultValue = "",
+        description = "The merchant's country, ISO 3166-1 alpha-2 (optional).")
+    String merchantCountry;
 
     @Override
     AcquirerRequest.Builder request() {
@@ -130,7 +135,8 @@ public final class ClientCommand implements Runnable {
           .setAcquirerReference(ref).setMerchantId(merchant).setAmount(money(amount, currency))
           .setCard(CardData.newBuilder().setPan(pan).setExpiryMonth(Integer.parseInt(mmYy[0]))
               .setExpiryYear(2000 + Integer.parseInt(mmYy[1])))
-          .setDeviceId(device).setIpAddress(ip).setChannel(channel));
+          .setDeviceId(device).setIpAddress(ip).setChannel(channel)
+          .setMerchantCategory(mcc).setMerchantCountry(merchantCountry));
     }
   }
 

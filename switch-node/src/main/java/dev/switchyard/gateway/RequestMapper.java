@@ -41,7 +41,7 @@ final class RequestMapper {
         Money amount = Money.fromProto(a.getAmount());
         Pan pan = new Pan(a.getCard().getPan());
         Presentment presentment = new Presentment(a.getDeviceId(), RequestValidator.canonicalIp(a.getIpAddress()),
-            a.getChannel());
+            a.getChannel(), a.getMerchantCategory(), a.getMerchantCountry());
         yield new Dispatch(PaymentIds.derive(acquirerId, a.getAcquirerReference()), r -> new PaymentCommand.Authorize(
             rid, acquirerId, a.getAcquirerReference(), a.getMerchantId(), amount, card, pan, presentment, r), true);
       }

@@ -45,7 +45,9 @@ final class RequestValidator {
           request.getAuthorize().getChannel() == dev.switchyard.protocol.v1.Channel.UNRECOGNIZED
               ? new Problem("authorize.channel", "is not a channel this switch knows: "
                   + request.getAuthorize().getChannelValue())
-              : null);
+              : null,
+          digits("authorize.merchant_category", request.getAuthorize().getMerchantCategory(), 4),
+          country("authorize.merchant_country", request.getAuthorize().getMerchantCountry()));
       case INCREMENT -> first(
           requestId(request),
           paymentId("increment.payment_id", request.getIncrement().getPaymentId()),
@@ -103,6 +105,18 @@ final class RequestValidator {
       return new Problem("authorize.device_id", "is longer than 128 characters");
     }
     return text("authorize.device_id", value);
+  }
+
+  /** Optional: empty, or exactly {@code length} ASCII digits. */
+  private static Problem digits(String field, String value, int length) {
+    return value.isEmpty() || value.matches("[0-9]{" + length + "}") ? null
+        : new Problem(field, "must be " + length + " digits");
+  }
+
+  /** Optional: empty, or two capital letters (ISO 3166-1 alpha-2). */
+  private static Problem country(String field, String value) {
+    return value.isEmpty() || value.matches("[A-Z]{2}") ? null
+        : new Problem(field, "must be an ISO 3166-1 alpha-2 country code in capitals");
   }
 
   private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])";

@@ -1,5 +1,6 @@
 package dev.switchyard.issuer;
 
+import dev.switchyard.cluster.ConfigRegister;
 import dev.switchyard.issuer.iso.IsoLink;
 import dev.switchyard.issuer.iso.StanBlocks;
 import dev.switchyard.issuer.sim.IsoIssuerSimulator;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * real link), or the simulator inside the node with no link. Waits at start, at most the connect and sign-on
  * timeouts, for each link's first connection; an issuer that is down does not keep the node from starting.
  */
-public final class IssuerSide implements AutoCloseable {
+public final class IssuerSide implements AutoCloseable, ConfigRegister.Holder<RoutingVersion> {
 
   private static final Logger log = LoggerFactory.getLogger(IssuerSide.class);
 
@@ -49,7 +50,7 @@ public final class IssuerSide implements AutoCloseable {
   private volatile RoutingVersion routing;
   private volatile long newestRouting;
   private volatile String refusedRouting;
-  private volatile ActorRef<RoutingReplicator.Command> replicator;
+  private volatile ActorRef<ConfigRegister.Command> replicator;
   private volatile ActorSystem<?> system;
   /** Tickets of {@link #apply} calls, and of the last one that swapped the table in. */
   private long applied;
@@ -129,7 +130,8 @@ public final class IssuerSide implements AutoCloseable {
       system.systemActorOf(IssuerMonitor.create(this, settings.advices().nudgeInterval()), "issuer-monitor",
           org.apache.pekko.actor.typed.Props.empty());
       this.system = system;
-      this.replicator = system.systemActorOf(RoutingReplicator.create(this, settings.routingWriteTimeout()),
+      this.replicator = system.systemActorOf(ConfigRegister.create("issuer-routing", this,
+              settings.routingWriteTimeout()),
           "issuer-routing", org.apache.pekko.actor.typed.Props.empty());
     }
   }
@@ -139,8 +141,14 @@ public final class IssuerSide implements AutoCloseable {
     return routing;
   }
 
+  @Override
+  public RoutingVersion inForce() {
+    return routing;
+  }
+
   /** The newest routing table version this node has seen, in force or refused. */
-  long newestRouting() {
+  @Override
+  public long newest() {
     return Math.max(routing.version(), newestRouting);
   }
 
@@ -160,15 +168,17 @@ public final class IssuerSide implements AutoCloseable {
    * {@link RoutingTable.Invalid} for a table this node cannot serve, and {@link IllegalStateException} when the
    * node has no routing table (the in-process simulator, or not started).
    */
-  public CompletionStage<RoutingReplicator.Result> propose(RoutingTable table, String operator) {
-    ActorRef<RoutingReplicator.Command> ref = replicator;
+  public CompletionStage<ConfigRegister.Result<RoutingVersion>> propose(RoutingTable table, String operator) {
+    ActorRef<ConfigRegister.Command> ref = replicator;
     ActorSystem<?> running = system;
     if (ref == null || running == null) {
       throw new IllegalStateException("this node's issuer side is in-process: it has no routing table");
     }
     check(table);
-    return AskPattern.ask(ref, (ActorRef<RoutingReplicator.Result> replyTo) ->
-        new RoutingReplicator.Propose(table, operator, replyTo),
+    String rendered = table.render();
+    return AskPattern.ask(ref, (ActorRef<ConfigRegister.Result<RoutingVersion>> replyTo) ->
+        new ConfigRegister.Propose<>(next -> new RoutingVersion(next, rendered, operator, System.currentTimeMillis()),
+            replyTo),
         settings.routingWriteTimeout().multipliedBy(2).plusSeconds(5), running.scheduler());
   }
 
@@ -206,7 +216,8 @@ public final class IssuerSide implements AutoCloseable {
    * stays open for them). Completes with null, or why this node refused it and keeps the table in force. Of
    * versions applied one after another, the last one applied wins, whichever link is up first.
    */
-  synchronized CompletionStage<String> apply(RoutingVersion version) {
+  @Override
+  public synchronized CompletionStage<String> apply(RoutingVersion version) {
     if (version.version() == 0 || version.equals(routing) || version.version() < routing.version()) {
       return CompletableFuture.completedFuture(null);
     }

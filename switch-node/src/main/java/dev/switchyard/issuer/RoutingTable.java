@@ -1,18 +1,12 @@
 package dev.switchyard.issuer;
 
 import com.typesafe.config.Config;
+import dev.switchyard.cluster.PostedDocument;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
-import com.typesafe.config.ConfigIncludeContext;
-import com.typesafe.config.ConfigIncluder;
-import com.typesafe.config.ConfigIncluderClasspath;
-import com.typesafe.config.ConfigIncluderFile;
-import com.typesafe.config.ConfigIncluderURL;
 import com.typesafe.config.ConfigList;
 import com.typesafe.config.ConfigObject;
-import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
-import com.typesafe.config.ConfigResolveOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.ArrayList;
@@ -57,45 +51,10 @@ public record RoutingTable(List<IssuerSettings.RouteSettings> routes, String def
     }
   }
 
-  /** Refuses every include: a posted document reads nothing else (no file, URL or class path resource). */
-  private static final class NoIncludes implements ConfigIncluder, ConfigIncluderFile, ConfigIncluderURL,
-      ConfigIncluderClasspath {
-    private static ConfigObject refuse() {
-      throw new ConfigException.Generic("include is not allowed in a routing table");
-    }
-
-    @Override
-    public ConfigIncluder withFallback(ConfigIncluder fallback) {
-      return this;
-    }
-
-    @Override
-    public ConfigObject include(ConfigIncludeContext context, String what) {
-      return refuse();
-    }
-
-    @Override
-    public ConfigObject includeFile(ConfigIncludeContext context, java.io.File what) {
-      return refuse();
-    }
-
-    @Override
-    public ConfigObject includeURL(ConfigIncludeContext context, java.net.URL what) {
-      return refuse();
-    }
-
-    @Override
-    public ConfigObject includeResources(ConfigIncludeContext context, String what) {
-      return refuse();
-    }
-  }
-
   /** The table in a HOCON or JSON document, which may not include others nor refer to anything outside it. */
   public static RoutingTable parse(String document) {
     try {
-      // No environment in substitutions: a posted ${SOME_SECRET} must not come back in a refusal or a log line.
-      return parse(ConfigFactory.parseString(document, ConfigParseOptions.defaults().setIncluder(new NoIncludes()))
-          .resolve(ConfigResolveOptions.noSystem()));
+      return parse(PostedDocument.parse(document));
     } catch (Invalid e) {
       throw e;
     } catch (ConfigException e) {

@@ -1,6 +1,6 @@
 package dev.switchyard.issuer;
 
-import dev.switchyard.CborSerializable;
+import dev.switchyard.cluster.ConfigRegister;
 
 /**
  * One version of the routing table, as the cluster keeps it (a last-writer-wins register in Distributed Data):
@@ -8,7 +8,7 @@ import dev.switchyard.CborSerializable;
  * configuration, never replicated.
  */
 public record RoutingVersion(long version, String table, String operator, long atMillis)
-    implements CborSerializable {
+    implements ConfigRegister.Version {
 
   static RoutingVersion configured(RoutingTable table) {
     return new RoutingVersion(0, table.render(), "configuration", 0);

@@ -131,16 +131,23 @@ public final class PulsarMirror {
     PaymentEvent event = envelope.event();
     String paymentId = PaymentIds.fromPersistenceId(envelope.persistenceId());
     long offset = ((Sequence) envelope.offset()).value();
-    PublishedEvent published = PublishedEvent.newBuilder()
+    PublishedEvent.Builder published = PublishedEvent.newBuilder()
         .setPaymentId(paymentId)
         .setSequenceNr(envelope.sequenceNr())
         .setEventTimeMillis(envelope.timestamp())
         .setAcquirerId(event.getAcquirerId())
         .setEventType(EventTypes.of(event))
         .setEvent(event)
-        .setSlice(slice)
-        .build();
-    return new PulsarRecord(paymentId, published.toByteArray(), envelope.timestamp(), offset,
-        Map.of("sequence_nr", Long.toString(envelope.sequenceNr()), "event_type", EventTypes.of(event)));
+        .setSlice(slice);
+    Map<String, String> properties = new java.util.HashMap<>(Map.of("sequence_nr",
+        Long.toString(envelope.sequenceNr()), "event_type", EventTypes.of(event)));
+    if (event.hasRiskAssessed()) {
+      // On the envelope and as message properties, so consumers can route on a decision without parsing it.
+      published.setRiskDecision(event.getRiskAssessed().getDecision()).setRiskScore(event.getRiskAssessed().getScore());
+      properties.put("risk_decision", event.getRiskAssessed().getDecision().name());
+      properties.put("risk_score", Integer.toString(event.getRiskAssessed().getScore()));
+    }
+    return new PulsarRecord(paymentId, published.build().toByteArray(), envelope.timestamp(), offset,
+        Map.copyOf(properties));
   }
 }

@@ -82,6 +82,15 @@ public final class QuickwitDocuments {
         doc.put("result_code", e.getRequestRefused().getResult().name());
         putIfPresent(doc, "reason", e.getRequestRefused().getReason());
       }
+      case RISK_ASSESSED -> {
+        // The decision (RISK_APPROVE, RISK_REVIEW, RISK_DECLINE) is the event's result: result_code:RISK_REVIEW
+        // finds the payments flagged for an operator.
+        amount(doc, e.getRiskAssessed().getInputs().getAmount());
+        doc.put("result_code", e.getRiskAssessed().getDecision().name());
+        doc.put("risk_score", e.getRiskAssessed().getScore());
+        e.getRiskAssessed().getReasonsList().forEach(doc.putArray("risk_reasons")::add);
+        putIfPresent(doc, "reason", String.join("; ", e.getRiskAssessed().getExplanationsList()));
+      }
       default -> {
         // reversed, voided: type and state say it all
       }

@@ -19,6 +19,7 @@ import dev.switchyard.payment.CardProtector;
 import dev.switchyard.payment.IssuerGateway;
 import dev.switchyard.payment.PaymentDeadlines;
 import dev.switchyard.payment.PaymentEntity;
+import dev.switchyard.risk.RiskSide;
 import dev.switchyard.payment.PaymentCommand;
 import dev.switchyard.payment.PaymentSettings;
 import dev.switchyard.payment.Reply;
@@ -129,8 +130,9 @@ public final class SwitchNode implements AutoCloseable {
       java.util.function.Consumer<ActorSystem<Void>> beforeServing, HikariDataSource dataSource) {
     DatabaseSettings db = DatabaseSettings.create(config);
     PaymentSettings settings = PaymentSettings.create(config);
+    RiskSide risk = RiskSide.create(config, clock);
     PaymentEntity.Dependencies deps =
-        new PaymentEntity.Dependencies(settings, issuer, clock, new KamonPaymentMetrics());
+        new PaymentEntity.Dependencies(settings, issuer, clock, new KamonPaymentMetrics(), risk);
     PaymentDeadlines.Settings deadlines = PaymentDeadlines.Settings.create(config);
     boolean joinSelf = config.getBoolean("switch.cluster.join-self");
     Metrics.start(config);
@@ -142,6 +144,8 @@ public final class SwitchNode implements AutoCloseable {
     }
     // The issuer side first: a payment woken at once finds its advice queues (a reversal waits behind an advice).
     beforeServing.accept(system);
+    risk.attach(system);
+    NodeServices.get(system).registerRisk(risk);
     PaymentEntity.init(system, deps);
     PaymentDeadlines.init(system, dataSource, settings.tags(), deadlines, clock);
     JournalAnalyzer.Settings analyze = JournalAnalyzer.Settings.create(config);

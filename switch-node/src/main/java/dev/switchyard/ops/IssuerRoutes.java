@@ -14,10 +14,10 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchyard.cluster.ConfigRegister;
 import dev.switchyard.issuer.AdviceQueue;
 import dev.switchyard.issuer.IssuerSide;
 import dev.switchyard.issuer.RouteHealth;
-import dev.switchyard.issuer.RoutingReplicator;
 import dev.switchyard.issuer.RoutingTable;
 import dev.switchyard.issuer.RoutingVersion;
 import dev.switchyard.issuer.iso.IsoLink;
@@ -79,7 +79,7 @@ public final class IssuerRoutes implements ManagementRouteProvider {
   }
 
   /** An operator's name as it may appear in a log line: printable ASCII, at most 64 characters. */
-  private static String printable(String name) {
+  static String printable(String name) {
     String clean = name.replaceAll("[^\\x20-\\x7e]", "?");
     return clean.length() > 64 ? clean.substring(0, 64) : clean;
   }
@@ -92,7 +92,7 @@ public final class IssuerRoutes implements ManagementRouteProvider {
           "the issuer side is not running yet"));
     }
     RoutingTable table;
-    CompletionStage<RoutingReplicator.Result> written;
+    CompletionStage<ConfigRegister.Result<RoutingVersion>> written;
     try {
       table = RoutingTable.parse(body);
       written = side.propose(table, operator);

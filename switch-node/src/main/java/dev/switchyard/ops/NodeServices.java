@@ -15,6 +15,7 @@ public final class NodeServices implements Extension {
   private volatile GatewayServer gateway;
   private volatile javax.sql.DataSource dataSource;
   private volatile dev.switchyard.issuer.IssuerSide issuers;
+  private volatile dev.switchyard.risk.RiskSide risk;
 
   /** The extension id. */
   public static final class Id extends ExtensionId<NodeServices> {
@@ -46,6 +47,15 @@ public final class NodeServices implements Extension {
   /** The node's issuer side; null when the node was given an issuer gateway of its own. */
   public dev.switchyard.issuer.IssuerSide issuers() {
     return issuers;
+  }
+
+  /** The node's risk decisions; null until the node has started them. */
+  public dev.switchyard.risk.RiskSide risk() {
+    return risk;
+  }
+
+  public void registerRisk(dev.switchyard.risk.RiskSide side) {
+    this.risk = side;
   }
 
   public void registerIssuers(dev.switchyard.issuer.IssuerSide side) {

@@ -17,6 +17,7 @@ import com.google.protobuf.util.JsonFormat;
 import dev.switchyard.gateway.GatewayStats;
 import dev.switchyard.ops.NodeServices;
 import dev.switchyard.payment.PaymentEntity;
+import dev.switchyard.risk.RiskSide;
 import dev.switchyard.payment.Outcome;
 import dev.switchyard.payment.PaymentCommand;
 import dev.switchyard.payment.PaymentIds;
@@ -68,12 +69,26 @@ public final class OperatorRoutes implements ManagementRouteProvider {
   @Override
   public Route routes(ManagementRouteProviderSettings settings) {
     return concat(
-        path(segment("payments").slash(segment()), id -> get(() -> completeWithFuture(payment(id)))),
-        path("stats", () -> get(() -> complete(json(StatusCodes.OK,
-            GatewayStats.get(system).toJson(NodeServices.get(system).nodeName()))))));
+        path(segment("payments").slash(segment()), id -> get(() ->
+            completeWithFuture(payment(id, OperatorRoutes::paymentJson)))),
+        path(segment("payments").slash(segment()).slash("risk"), id -> get(() ->
+            completeWithFuture(payment(id, OperatorRoutes::riskJson)))),
+        path("stats", () -> get(() -> complete(json(StatusCodes.OK, stats())))));
   }
 
-  private CompletionStage<HttpResponse> payment(String id) {
+  /** This node's gateway and risk decisions since start. */
+  private ObjectNode stats() {
+    ObjectNode root = GatewayStats.get(system).toJson(NodeServices.get(system).nodeName());
+    RiskSide risk = NodeServices.get(system).risk();
+    if (risk != null) {
+      root.set("risk", risk.statsJson());
+    }
+    return root;
+  }
+
+  /** The payment {@code id} as {@code render} shows its answer and its journal events. */
+  private CompletionStage<HttpResponse> payment(String id,
+      java.util.function.BiFunction<Reply, List<EventEnvelope>, ObjectNode> render) {
     if (!PaymentIds.isWellFormed(id)) {
       return java.util.concurrent.CompletableFuture.completedFuture(
           error(StatusCodes.BAD_REQUEST, "not a payment id: pay_ followed by 32 lower-case hex digits"));
@@ -96,7 +111,7 @@ public final class OperatorRoutes implements ManagementRouteProvider {
       }
       return journal.currentEventsByPersistenceId(PaymentEntity.ENTITY_KEY.name() + "|" + id, 0, Long.MAX_VALUE)
           .runWith(Sink.seq(), system)
-          .thenApplyAsync(events -> json(StatusCodes.OK, paymentJson(answer, events)), ec);
+          .thenApplyAsync(events -> json(StatusCodes.OK, render.apply(answer, events)), ec);
     }, ec).exceptionallyAsync(failure -> error(StatusCodes.SERVICE_UNAVAILABLE,
         "the payment did not answer in time; try again"), ec);
   }
@@ -110,9 +125,18 @@ public final class OperatorRoutes implements ManagementRouteProvider {
       root.put("outcome", answer.outcome().name());
       root.put("reason", answer.reason());
     }
+    ObjectNode risk = null;
     ArrayNode timeline = root.putArray("timeline");
     for (EventEnvelope envelope : events) {
       if (envelope.event() instanceof PaymentEvent event) {
+        if (event.hasRiskAssessed()) {
+          // The latest risk decision, on top: a REVIEW is what an operator is asked to look at.
+          risk = JSON.createObjectNode();
+          risk.put("decision", event.getRiskAssessed().getDecision().name());
+          risk.put("score", event.getRiskAssessed().getScore());
+          event.getRiskAssessed().getReasonsList().forEach(risk.putArray("reasons")::add);
+          risk.put("sequenceNr", envelope.sequenceNr());
+        }
         ObjectNode entry = timeline.addObject();
         entry.put("sequenceNr", envelope.sequenceNr());
         entry.put("at", Instant.ofEpochMilli(event.getAtMillis()).toString());
@@ -124,6 +148,29 @@ public final class OperatorRoutes implements ManagementRouteProvider {
           entry.put("disputeId", dispute);
         }
         entry.set("event", proto(event));
+      }
+    }
+    if (risk != null) {
+      root.set("risk", risk);
+    }
+    return root;
+  }
+
+  /** {@code GET /payments/{id}/risk}: every risk decision of the payment, as recorded, oldest first. */
+  private static ObjectNode riskJson(Reply answer, List<EventEnvelope> events) {
+    ObjectNode root = JSON.createObjectNode();
+    if (answer.payment() != null) {
+      root.put("paymentId", answer.payment().getPaymentId());
+      root.put("state", answer.payment().getState().name());
+    }
+    ArrayNode decisions = root.putArray("decisions");
+    for (EventEnvelope envelope : events) {
+      if (envelope.event() instanceof PaymentEvent event && event.hasRiskAssessed()) {
+        ObjectNode entry = decisions.addObject();
+        entry.put("sequenceNr", envelope.sequenceNr());
+        entry.put("at", Instant.ofEpochMilli(event.getAtMillis()).toString());
+        entry.put("requestId", event.getRequestId());
+        entry.setAll((ObjectNode) proto(event.getRiskAssessed()));
       }
     }
     return root;

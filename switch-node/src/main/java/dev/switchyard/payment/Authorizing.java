@@ -55,7 +55,9 @@ record Authorizing(Core core, Amounts amounts, long issuerDeadlineMillis) implem
         .setIssuerDeadlineMillis(now + settings.issuerTimeout().toMillis())
         .setDeviceId(a.presentment().deviceId())
         .setIpAddress(a.presentment().ipAddress())
-        .setChannel(a.presentment().channel()));
+        .setChannel(a.presentment().channel())
+        .setMerchantCategory(a.presentment().merchantCategory())
+        .setMerchantCountry(a.presentment().merchantCountry()));
   }
 
   /** The issuer's decision, recorded: approved with a hold, or declined. */

@@ -25,6 +25,8 @@ record Core(Origin origin, Answers answers, long version) {
           Reply.of(Outcome.ISSUER_UNAVAILABLE, "", event.getInDoubt().getReason(), view), false);
       // Still waiting for the issuer: the increment's answer comes with its decision.
       case INCREMENT_REQUESTED -> answers;
+      // A risk decision answers nothing: the event it leads to does.
+      case RISK_ASSESSED -> answers;
       case INCREMENT_DECLINED -> concludes(event, Reply.of(
           ResultCodes.fromWire(event.getIncrementDeclined().getResult()), "",
           event.getIncrementDeclined().getReason(), view), false);

@@ -6,16 +6,17 @@ import dev.switchyard.protocol.v1.PaymentEvent;
 
 /**
  * Who created a payment, for whom, with which card and by which request, and how its authorization request to the
- * issuer was identified: fixed for the payment's life.
+ * issuer was identified, and what the acquirer said of the presentment: fixed for the payment's life.
  */
 record Origin(
     String paymentId, String acquirerId, String reference, String merchantId, CardFingerprint card,
-    String requestId, long paramsHash, Trace trace) {
+    String requestId, long paramsHash, Trace trace, Presentment presentment) {
 
   static Origin of(PaymentEvent first) {
     AuthorizationRequested r = first.getAuthorizationRequested();
     return new Origin(r.getPaymentId(), r.getAcquirerId(), r.getAcquirerReference(), r.getMerchantId(), r.getCard(),
-        first.getRequestId(), first.getParamsHash(), r.hasIssuer() ? Trace.fromProto(r.getIssuer()) : Trace.NONE);
+        first.getRequestId(), first.getParamsHash(), r.hasIssuer() ? Trace.fromProto(r.getIssuer()) : Trace.NONE,
+        Presentment.of(r));
   }
 
   Card cardData() {

@@ -91,7 +91,8 @@ public sealed interface Payment permits Payment.Empty, Payment.Unreadable, Payme
         return new Unreadable(core().version() + 1, kind(event) + ", written by a newer version?");
       }
       // A refusal moves nothing in any phase: only the answer and the version change.
-      Live next = event.hasRequestRefused() ? this : next(event);
+      // Neither does a risk decision: the event after it does (or its refusal).
+      Live next = event.hasRequestRefused() || event.hasRiskAssessed() ? this : next(event);
       if (next == null) {
         return new Unreadable(core().version() + 1, kind(event) + " does not apply to a payment in " + status());
       }

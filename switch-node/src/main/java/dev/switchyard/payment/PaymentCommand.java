@@ -186,6 +186,9 @@ public sealed interface PaymentCommand extends CborSerializable {
       String requestId, IssuerGateway.Decision decision, IssuerFailure failure, ActorRef<Reply> replyTo)
       implements PaymentCommand {}
 
+  /** The risk decision on the authorization or increment {@code key} names ({@link RiskAssessor.Request#key}). */
+  record RiskAnswered(String key, dev.switchyard.protocol.v1.RiskAssessed assessed) implements PaymentCommand {}
+
   /** The issuer acknowledged an owed reversal, or did not. */
   record ReversalAnswered(ReversalKind kind, boolean acknowledged, boolean notSent) implements PaymentCommand {}
 }

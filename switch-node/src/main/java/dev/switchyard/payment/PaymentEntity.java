@@ -20,13 +20,22 @@ import dev.switchyard.payment.PaymentCommand.ReversalAnswered;
 import dev.switchyard.payment.PaymentCommand.SubmitDisputeEvidence;
 import dev.switchyard.payment.PaymentCommand.VoidAuthorization;
 import dev.switchyard.payment.PaymentCommand.WakeUp;
+import dev.switchyard.payment.PaymentCommand.RiskAnswered;
+import dev.switchyard.protocol.v1.Declined;
+import dev.switchyard.protocol.v1.DecisionSource;
 import dev.switchyard.protocol.v1.DisputeState;
 import dev.switchyard.protocol.v1.PaymentEvent;
 import dev.switchyard.protocol.v1.RequestRefused;
+import dev.switchyard.protocol.v1.RiskAssessed;
+import dev.switchyard.protocol.v1.RiskDecision;
+import dev.switchyard.protocol.v1.RiskOperation;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -76,7 +85,14 @@ public final class PaymentEntity
   public static final EntityTypeKey<PaymentCommand> ENTITY_KEY = EntityTypeKey.create(PaymentCommand.class, "Payment");
 
   /** What every payment needs from its node. */
-  public record Dependencies(PaymentSettings settings, IssuerGateway issuer, Clock clock, PaymentMetrics metrics) {}
+  public record Dependencies(PaymentSettings settings, IssuerGateway issuer, Clock clock, PaymentMetrics metrics,
+      RiskAssessor risk) {
+
+    /** Without risk decisions. */
+    public Dependencies(PaymentSettings settings, IssuerGateway issuer, Clock clock, PaymentMetrics metrics) {
+      this(settings, issuer, clock, metrics, RiskAssessor.OFF);
+    }
+  }
 
   public static void init(ActorSystem<?> system, Dependencies deps) {
     ClusterSharding.get(system).init(Entity.of(ENTITY_KEY, ctx -> create(ctx.getEntityId(), deps)));
@@ -109,6 +125,9 @@ public final class PaymentEntity
   // issuer in flight. A restart loses both, and the durable state says what to do again.
   private final List<ActorRef<Reply>> awaitingDecision = new ArrayList<>();
   private final IssuerCalls issuer;
+  // Risk decisions asked and not yet used, by RiskAssessor.Request#key; lost with the incarnation, and asked again.
+  private final Map<String, RiskAssessed> assessed = new HashMap<>();
+  private final Set<String> assessing = new HashSet<>();
 
   @Override
   public RetentionCriteria retentionCriteria() {
@@ -164,6 +183,10 @@ public final class PaymentEntity
   public CommandHandlerWithReply<PaymentCommand, PaymentEvent, Payment> commandHandler() {
     CommandHandlerWithReply<PaymentCommand, PaymentEvent, Payment> byPhase = byPhase();
     return (state, command) -> {
+      if (!assessing.isEmpty() && command instanceof RequestCommand) {
+        // A request behind one waiting for its risk decision waits too: requests are handled in order.
+        return Effect().stash();
+      }
       if (state instanceof Payment.Live live && command instanceof RequestCommand request) {
         ReplyEffect<PaymentEvent, Payment> early = answeredOrBusy(live, request);
         if (early != null) {
@@ -187,7 +210,13 @@ public final class PaymentEntity
     b.forStateType(Authorizing.class)
         .onCommand(Authorize.class, this::awaitDecision)
         .onCommand(IssuerAnswered.class, (s, m) -> persist(s, "", 0, s.decided(m.decision(), now(), settings()))
-            .thenRun(this::answerAwaiting).thenNoReply())
+            .thenRun(this::answerAwaiting)
+            .thenRun(after -> {
+              if (deps.risk().enabled()) {
+                deps.risk().outcome(s.origin().cardData(), m.decision().approved());
+              }
+            })
+            .thenNoReply())
         .onCommand(IssuerFailed.class, (s, m) -> inDoubt(s, m.failure()))
         .onCommand(WakeUp.class, (s, w) -> s.deadlinePassed(now())
             ? inDoubt(s, IssuerFailure.DEADLINE_PASSED) : Effect().none().thenNoReply());
@@ -215,6 +244,11 @@ public final class PaymentEntity
         .onCommand(RequestCommand.class, (s, r) -> decide(s, r, Decision.invalidState(r.operation(), s.status())))
         .onCommand(WakeUp.class, (s, w) -> wake(s))
         .onCommand(ReversalAnswered.class, this::reversalAnswered);
+    b.forAnyState().onCommand(RiskAnswered.class, (s, r) -> {
+      assessing.remove(r.key());
+      assessed.put(r.key(), r.assessed());
+      return Effect().none().thenNoReply().thenUnstashAll();
+    });
     b.forAnyState().onAnyCommand(() -> Effect().none().thenNoReply());
     return b.build();
   }
@@ -276,11 +310,54 @@ public final class PaymentEntity
     if (invalid != null) {
       return Effect().reply(a.replyTo(), Reply.of(invalid.outcome(), invalid.field(), invalid.reason(), null));
     }
+    RiskAssessed risk = null;
+    if (deps.risk().enabled()) {
+      risk = assessed.remove(paymentId);
+      if (risk == null) {
+        return askRisk(new RiskAssessor.Request(paymentId, RiskOperation.RISK_AUTHORIZATION, a.acquirerId(),
+            a.merchantId(), a.card(), a.amount(), a.presentment()));
+      }
+    }
     awaitingDecision.add(a.replyTo());
     Trace trace = deps.issuer().trace(paymentId, a.acquirerId(), a.card());
-    return persist(s, a.requestId(), a.paramsHash(), Authorizing.requested(paymentId, a, trace, now(), settings()))
+    List<PaymentEvent.Builder> bodies = new ArrayList<>();
+    bodies.add(Authorizing.requested(paymentId, a, trace, now(), settings()));
+    if (risk != null) {
+      bodies.add(PaymentEvent.newBuilder().setRiskAssessed(risk));
+      if (risk.getDecision() == RiskDecision.RISK_DECLINE) {
+        // Declined by the switch: answered now, and nothing goes to the issuer.
+        bodies.add(PaymentEvent.newBuilder().setDeclined(Declined.newBuilder()
+            .setResult(ResultCodes.toWire(Outcome.RISK_DECLINED)).setReason(riskReason(risk))
+            .setSource(DecisionSource.SWITCH)));
+        return persistAll(s, a.requestId(), a.paramsHash(), bodies).thenRun(this::answerAwaiting).thenNoReply();
+      }
+    }
+    return persistAll(s, a.requestId(), a.paramsHash(), bodies)
         .thenRun(after -> issuer.authorize((Authorizing) after, a))
         .thenNoReply();
+  }
+
+  /**
+   * Asks for the risk decision on {@code r} (once, however many of its requests arrive meanwhile) and keeps the
+   * request in the stash until it is answered ({@link RiskAnswered}); then the request is handled again.
+   */
+  private ReplyEffect<PaymentEvent, Payment> askRisk(RiskAssessor.Request r) {
+    if (assessing.add(r.key())) {
+      ctx.pipeToSelf(deps.risk().assess(r), (decided, failure) -> {
+        if (failure == null) {
+          return new RiskAnswered(r.key(), decided);
+        }
+        ctx.getLog().error("Risk decision on {} failed; approved without one", r.key(), failure);
+        return new RiskAnswered(r.key(), RiskAssessed.newBuilder().setOperation(r.operation())
+            .setDecision(RiskDecision.RISK_APPROVE).addUnavailable("engine").build());
+      });
+    }
+    return Effect().stash();
+  }
+
+  /** What the acquirer is told of a risk decline: the reason codes, never the rules' limits. */
+  private static String riskReason(RiskAssessed risk) {
+    return "declined by the switch's risk rules (" + String.join(", ", risk.getReasonsList()) + ")";
   }
 
   /** The same authorization again while the issuer decides: answered with the decision. */
@@ -312,11 +389,28 @@ public final class PaymentEntity
   // --- increments -------------------------------------------------------------------------------------
 
   private ReplyEffect<PaymentEvent, Payment> increment(Open s, IncrementAuthorization i) {
-    Decision d = s.increment(i, deps.issuer().followUp(paymentId, s.origin().trace()), now(), settings());
-    if (d instanceof Refusal refusal) {
+    if (s.increment(i, Trace.NONE, now(), settings()) instanceof Refusal refusal) {
       return refuse(s, i, refusal);
     }
-    return persist(s, i.requestId(), i.paramsHash(), ((Accept) d).event())
+    List<PaymentEvent.Builder> bodies = new ArrayList<>();
+    if (deps.risk().enabled()) {
+      String key = paymentId + "/" + i.requestId();
+      RiskAssessed risk = assessed.remove(key);
+      if (risk == null) {
+        return askRisk(new RiskAssessor.Request(key, RiskOperation.RISK_INCREMENT, s.origin().acquirerId(),
+            s.origin().merchantId(), s.origin().cardData(), i.amount(), s.origin().presentment()));
+      }
+      bodies.add(PaymentEvent.newBuilder().setRiskAssessed(risk));
+      if (risk.getDecision() == RiskDecision.RISK_DECLINE) {
+        bodies.add(PaymentEvent.newBuilder().setRequestRefused(RequestRefused.newBuilder()
+            .setResult(ResultCodes.toWire(Outcome.RISK_DECLINED)).setReason(riskReason(risk))));
+        return persistAll(s, i.requestId(), i.paramsHash(), bodies)
+            .thenReply(i.replyTo(), after -> answerOf(after, i.requestId()));
+      }
+    }
+    Decision d = s.increment(i, deps.issuer().followUp(paymentId, s.origin().trace()), now(), settings());
+    bodies.add(((Accept) d).event());
+    return persistAll(s, i.requestId(), i.paramsHash(), bodies)
         .thenRun(after -> issuer.increment((Open) after, i))
         .thenNoReply();
   }
@@ -375,6 +469,23 @@ public final class PaymentEntity
     PaymentEvent event = Stamp.event(state, body, requestId, paramsHash, now());
     long start = System.nanoTime();
     return Effect().persist(event).thenRun(s -> deps.metrics().journalWrite(System.nanoTime() - start));
+  }
+
+  /** Persists several events in one journal write, each stamped as {@link #persist} does. */
+  private EffectBuilder<PaymentEvent, Payment> persistAll(
+      Payment state, String requestId, long paramsHash, List<PaymentEvent.Builder> bodies) {
+    if (bodies.size() == 1) {
+      return persist(state, requestId, paramsHash, bodies.get(0));
+    }
+    List<PaymentEvent> events = new ArrayList<>();
+    Payment at = state;
+    for (PaymentEvent.Builder body : bodies) {
+      PaymentEvent event = Stamp.event(at, body, requestId, paramsHash, now());
+      events.add(event);
+      at = at.apply(event);
+    }
+    long start = System.nanoTime();
+    return Effect().persist(events).thenRun(s -> deps.metrics().journalWrite(System.nanoTime() - start));
   }
 
   private static Reply answerOf(Payment after, String requestId) {

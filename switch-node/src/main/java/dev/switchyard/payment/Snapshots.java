@@ -53,7 +53,12 @@ final class Snapshots {
         .setCreatingRequestId(p.origin().requestId())
         .setCreatingParamsHash(p.origin().paramsHash())
         .setRefusalsRecorded(p.core().answers().refusals())
-        .setAuthorizationTrace(p.origin().trace().toProto());
+        .setAuthorizationTrace(p.origin().trace().toProto())
+        .setDeviceId(p.origin().presentment().deviceId())
+        .setIpAddress(p.origin().presentment().ipAddress())
+        .setChannel(p.origin().presentment().channel())
+        .setMerchantCategory(p.origin().presentment().merchantCategory())
+        .setMerchantCountry(p.origin().presentment().merchantCountry());
     p.core().answers().byRequest().forEach((id, answer) -> b.addRequests(RequestRecord.newBuilder()
         .setRequestId(id).setParamsHash(answer.paramsHash()).setReply(toProto(answer.reply()))));
     if (p instanceof Authorizing a) {
@@ -86,7 +91,9 @@ final class Snapshots {
         new Answers.Answer(r.getParamsHash(), fromProto(r.getReply()))));
     Core core = new Core(
         new Origin(v.getPaymentId(), v.getAcquirerId(), v.getAcquirerReference(), v.getMerchantId(), v.getCard(),
-            s.getCreatingRequestId(), s.getCreatingParamsHash(), Trace.fromProto(s.getAuthorizationTrace())),
+            s.getCreatingRequestId(), s.getCreatingParamsHash(), Trace.fromProto(s.getAuthorizationTrace()),
+            new Presentment(s.getDeviceId(), s.getIpAddress(), s.getChannel(), s.getMerchantCategory(),
+                s.getMerchantCountry())),
         new Answers(Map.copyOf(answers), s.getRefusalsRecorded()),
         v.getVersion());
     Amounts amounts = new Amounts(Currency.getInstance(v.getCurrency()), v.getAuthorizedMinor(),

@@ -366,6 +366,10 @@ public class GatewayIT {
         new Case(mutate(authorize(ref, 100), a -> a.setIpAddress("localhost")), "authorize.ip_address"),
         new Case(mutate(authorize(ref, 100), a -> a.setIpAddress("2001:db8::g")), "authorize.ip_address"),
         new Case(mutate(authorize(ref, 100), a -> a.setChannelValue(42)), "authorize.channel"),
+        new Case(mutate(authorize(ref, 100), a -> a.setMerchantCategory("541")), "authorize.merchant_category"),
+        new Case(mutate(authorize(ref, 100), a -> a.setMerchantCategory("54x1")), "authorize.merchant_category"),
+        new Case(mutate(authorize(ref, 100), a -> a.setMerchantCountry("de")), "authorize.merchant_country"),
+        new Case(mutate(authorize(ref, 100), a -> a.setMerchantCountry("DEU")), "authorize.merchant_country"),
         new Case(capture("not-a-payment-id", 100, false), "capture.payment_id"),
         new Case(AcquirerRequest.newBuilder().setRequestId("x"), "operation"));
     try (SwitchClient client = session()) {
@@ -387,7 +391,8 @@ public class GatewayIT {
     String without;
     try (SwitchClient client = session()) {
       withIt = call(client, mutate(authorize("pres-" + UUID.randomUUID(), 1_000), a -> a.setDeviceId("dev-7f3a")
-          .setIpAddress("2001:DB8::1").setChannel(dev.switchyard.protocol.v1.Channel.ECOMMERCE)))
+          .setIpAddress("2001:DB8::1").setChannel(dev.switchyard.protocol.v1.Channel.ECOMMERCE)
+          .setMerchantCategory("5411").setMerchantCountry("DE")))
           .getPayment().getPaymentId();
       AcquirerResponse plain = call(client, authorize("pres-" + UUID.randomUUID(), 1_000));
       assertThat(plain.getResult()).as("a client that says nothing of it").isEqualTo(ResultCode.APPROVED);
@@ -402,6 +407,8 @@ public class GatewayIT {
     assertThat(requested.get("deviceId").asText()).isEqualTo("dev-7f3a");
     assertThat(requested.get("ipAddress").asText()).as("canonical form").isEqualTo("2001:db8:0:0:0:0:0:1");
     assertThat(requested.get("channel").asText()).isEqualTo("ECOMMERCE");
+    assertThat(requested.get("merchantCategory").asText()).isEqualTo("5411");
+    assertThat(requested.get("merchantCountry").asText()).isEqualTo("DE");
     com.fasterxml.jackson.databind.JsonNode plain = json.readTree(http.send(HttpRequest.newBuilder(
         URI.create(base + "/payments/" + without)).build(), HttpResponse.BodyHandlers.ofString()).body())
         .at("/timeline/0/event/authorizationRequested");
