@@ -399,7 +399,9 @@ class ClusterFailoverIT {
     AcquirerRequest.Builder authorize = AcquirerRequest.newBuilder().setRequestId(ref + "-a")
         .setAuthorize(Authorize.newBuilder().setAcquirerReference(ref).setMerchantId("m")
             .setAmount(Money.newBuilder().setMinorUnits(amount).setCurrency("EUR"))
-            .setCard(CardData.newBuilder().setPan("4111111111111111").setExpiryMonth(12).setExpiryYear(2031)));
+            // A card per payment, as many cardholders would: one card's hundreds would be declined by risk.
+            .setCard(CardData.newBuilder().setPan(dev.switchyard.TestCards.pan("4111", k)).setExpiryMonth(12)
+                .setExpiryYear(2031)));
     long authSent = System.nanoTime();
     return client.send(authorize).thenCompose(auth -> {
       if (auth.getResult() == ResultCode.ISSUER_UNAVAILABLE) {

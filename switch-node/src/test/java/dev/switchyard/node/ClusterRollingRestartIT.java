@@ -4,6 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchyard.protocol.client.FailoverClient;
+import dev.switchyard.protocol.client.SwitchClient;
+import dev.switchyard.protocol.v1.AcquirerRequest;
+import dev.switchyard.protocol.v1.AcquirerResponse;
+import dev.switchyard.protocol.v1.Authorize;
+import dev.switchyard.protocol.v1.CardData;
+import dev.switchyard.protocol.v1.Money;
+import dev.switchyard.protocol.v1.ResultCode;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A rolling restart of three node JVMs, one at a time with SIGTERM, under load: every node leaves gracefully,
  * comes back and rejoins; no acknowledged operation is lost and the client sees no error it did not retry. Also
  * checks that every node reports the same members and that shards are not hosted twice, and that a routing table
- * posted to one node is in force on every node, before the restarts and after them.
+ * posted to one node is in force on every node, before the restarts and after them. So is a risk rule set, and a
+ * card's authorizations through all three gateways are counted once each by its velocity counters, cluster-wide.
  */
 class ClusterRollingRestartIT {
 
@@ -67,6 +75,54 @@ class ClusterRollingRestartIT {
     });
   }
 
+  /** Six authorizations of a card in an hour are allowed, anywhere in the cluster; a seventh is declined. */
+  private static final String CARD_LIMIT = "review-score = 500, decline-score = 900, rules = "
+      + "[{ id = card-1h, kind = card-count, window = 1h, limit = 6, score = 900 }]";
+
+  private void awaitRiskRules(TestProbe<Object> probe, List<NodeProcesses.Node> nodes, long version) {
+    probe.awaitAssert(Duration.ofSeconds(30), Duration.ofMillis(500), () -> {
+      for (NodeProcesses.Node n : nodes) {
+        JsonNode rules = get(n.management() + "/risk/rules");
+        assertThat(rules.get("version").asLong()).as("risk rules on node " + n.index()).isEqualTo(version);
+        assertThat(rules.get("by").asText()).isEqualTo("risk-1");
+        assertThat(rules.at("/ruleSet/rules/0/id").asText()).isEqualTo("card-1h");
+      }
+      return null;
+    });
+  }
+
+  /** Nine authorizations of one card, through the three nodes in turn, each counted once: 1 to 9. */
+  private void riskCountsACardOnceAcrossTheCluster(TestProbe<Object> probe, List<NodeProcesses.Node> nodes)
+      throws Exception {
+    var posted = http.post(nodes.get(0).management() + "/risk/rules", "risk-1", CARD_LIMIT);
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+    awaitRiskRules(probe, nodes, 1);
+    String pan = dev.switchyard.TestCards.pan("4000", 9_090_909);
+    List<ResultCode> results = new ArrayList<>();
+    List<Long> observed = new ArrayList<>();
+    for (int i = 0; i < 9; i++) {
+      NodeProcesses.Node via = nodes.get(i % 3);
+      AcquirerResponse answer;
+      try (SwitchClient client = SwitchClient.connect("127.0.0.1", via.gatewayPort(), Duration.ofSeconds(5))) {
+        assertThat(client.hello("demo", "demo-secret").get(10, TimeUnit.SECONDS).getResult())
+            .isEqualTo(ResultCode.APPROVED);
+        String ref = "velocity-" + i + "-" + UUID.randomUUID();
+        answer = client.send(AcquirerRequest.newBuilder().setRequestId(ref).setAuthorize(Authorize.newBuilder()
+            .setAcquirerReference(ref).setMerchantId("m-" + i)
+            .setAmount(Money.newBuilder().setMinorUnits(1_000).setCurrency("EUR"))
+            .setCard(CardData.newBuilder().setPan(pan).setExpiryMonth(12).setExpiryYear(2031))))
+            .get(30, TimeUnit.SECONDS);
+      }
+      results.add(answer.getResult());
+      JsonNode decision = get(nodes.get((i + 1) % 3).management() + "/payments/"
+          + answer.getPayment().getPaymentId() + "/risk").at("/decisions/0");
+      observed.add(decision.at("/rules/0/observed").asLong());
+    }
+    assertThat(observed).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+    assertThat(results.subList(0, 6)).containsOnly(ResultCode.APPROVED);
+    assertThat(results.subList(6, 9)).containsOnly(ResultCode.RISK_DECLINED);
+  }
+
   @Test
   void aRollingRestartUnderLoadLosesNothingAndNodesAgreeOnTheCluster() throws Exception {
     TestDatabases.requirePostgres();
@@ -97,6 +153,7 @@ class ClusterRollingRestartIT {
           "{routes = [{name = simulator, bins = [\"4\", \"51\"]}], default-route = simulator}");
       assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
       awaitRouting(probe, nodes, 1, "ops-1", true);
+      riskCountsACardOnceAcrossTheCluster(probe, nodes);
 
       List<InetSocketAddress> gateways = new ArrayList<>();
       for (NodeProcesses.Node n : nodes) {
@@ -130,6 +187,7 @@ class ClusterRollingRestartIT {
       }
       // Every node left and came back; the table lives on in the others, and reached each one again by gossip.
       awaitRouting(probe, cluster.nodes(), 1, "ops-1", true);
+      awaitRiskRules(probe, cluster.nodes(), 1);
       // The next change, posted to another node, is numbered after it.
       var next = http.post(cluster.nodes().get(1).management() + "/issuers/routing", "ops-2",
           "{routes = [{name = simulator, bins = [\"4\"]}], default-route = simulator}");

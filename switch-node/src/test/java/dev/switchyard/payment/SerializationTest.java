@@ -84,7 +84,16 @@ class SerializationTest {
         base.clone().setReversalFailed(ReversalFailed.newBuilder().setKind(ReversalKind.REVERSAL_OF_INCREMENT)
             .setAttempts(3).setNextRetryAtMillis(8)).build(),
         base.clone().setRequestRefused(RequestRefused.newBuilder().setResult(ResultCode.INVALID_STATE)
-            .setField("payment_id").setReason("not now")).build());
+            .setField("payment_id").setReason("not now")).build(),
+        base.clone().setRiskAssessed(dev.switchyard.protocol.v1.RiskAssessed.newBuilder()
+            .setOperation(dev.switchyard.protocol.v1.RiskOperation.RISK_AUTHORIZATION)
+            .setDecision(dev.switchyard.protocol.v1.RiskDecision.RISK_REVIEW).setScore(300)
+            .addReasons("abroad").addExplanations("card issued in GB, merchant in DE")
+            .setInputs(dev.switchyard.protocol.v1.RiskInputs.newBuilder().setCardBin("411111").setCardLast4("1111")
+                .setCardHash("ab").setMerchantCountry("DE").setCardCountry("GB"))
+            .addRules(dev.switchyard.protocol.v1.RiskRuleResult.newBuilder().setRule("abroad")
+                .setKind("country-mismatch").setApplicable(true).setObserved(1).setTriggered(true).setScore(300))
+            .setRuleSetVersion(2).setDurationMicros(140)).build());
   }
 
   @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.switchyard.TestCards;
 import dev.switchyard.issuer.sim.IsoIssuerSimulator;
 import dev.switchyard.node.SwitchNode;
 import dev.switchyard.payment.PaymentIds;
@@ -305,18 +306,9 @@ class RiskIT {
     return AcquirerRequest.newBuilder().setRequestId("auth-" + UUID.randomUUID()).setAuthorize(a);
   }
 
-  /** A Luhn-valid 16-digit card number starting with {@code prefix}, new for each call. */
+  /** A card number starting with {@code prefix}, new for each call. */
   private synchronized String pan(String prefix) {
-    StringBuilder digits = new StringBuilder(prefix);
-    while (digits.length() < 15) {
-      digits.append(random.nextInt(10));
-    }
-    int sum = 0;
-    for (int i = 0; i < 15; i++) {
-      int d = digits.charAt(14 - i) - '0';
-      sum += i % 2 == 0 ? (d * 2 > 9 ? d * 2 - 9 : d * 2) : d;
-    }
-    return digits.append((10 - sum % 10) % 10).toString();
+    return TestCards.pan(prefix, random.nextInt(1_000_000_000));
   }
 
   /** The message types the issuer received for {@code paymentId}, in order. */
