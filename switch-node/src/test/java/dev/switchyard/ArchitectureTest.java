@@ -21,7 +21,8 @@ class ArchitectureTest {
 
   private static final String[] NODE_PACKAGES = {
       "dev.switchyard.payment..", "dev.switchyard.gateway..", "dev.switchyard.mirror..", "dev.switchyard.ops..",
-      "dev.switchyard.node..", "dev.switchyard.cli..", "dev.switchyard.issuer.."};
+      "dev.switchyard.node..", "dev.switchyard.cli..", "dev.switchyard.issuer..", "dev.switchyard.risk..",
+      "dev.switchyard.cluster.."};
 
   @Test
   void theProtocolModuleDependsOnNoOtherModule() {
@@ -41,15 +42,29 @@ class ArchitectureTest {
   void thePaymentDomainKnowsNothingOfTheNodesEdges() {
     noClasses().that().resideInAPackage("dev.switchyard.payment..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.switchyard.gateway..", "dev.switchyard.mirror..",
-            "dev.switchyard.ops..", "dev.switchyard.node..", "dev.switchyard.cli..", "dev.switchyard.issuer..")
+            "dev.switchyard.ops..", "dev.switchyard.node..", "dev.switchyard.cli..", "dev.switchyard.issuer..",
+            "dev.switchyard.risk..", "dev.switchyard.cluster..")
         .check(CLASSES);
   }
+
+  @Test
+  void riskDecisionsReachOnlyThePaymentDomainAndTheClusterRegister() {
+    noClasses().that().resideInAPackage("dev.switchyard.risk..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.switchyard.gateway..", "dev.switchyard.mirror..",
+            "dev.switchyard.ops..", "dev.switchyard.node..", "dev.switchyard.cli..", "dev.switchyard.issuer..")
+        .check(CLASSES);
+    noClasses().that().resideInAPackage("dev.switchyard.cluster..")
+        .should().dependOnClassesThat().resideInAnyPackage(NODE_PACKAGES_BUT_CLUSTER)
+        .check(CLASSES);
+  }
+
+  private static final String[] NODE_PACKAGES_BUT_CLUSTER = java.util.Arrays.copyOf(NODE_PACKAGES, 8);
 
   @Test
   void theIssuerSideReachesOnlyThePaymentDomain() {
     noClasses().that().resideInAPackage("dev.switchyard.issuer..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.switchyard.gateway..", "dev.switchyard.mirror..",
-            "dev.switchyard.ops..", "dev.switchyard.node..", "dev.switchyard.cli..")
+            "dev.switchyard.ops..", "dev.switchyard.node..", "dev.switchyard.cli..", "dev.switchyard.risk..")
         .check(CLASSES);
   }
 
@@ -57,7 +72,7 @@ class ArchitectureTest {
   void theGatewayAndTheMirrorsReachOnlyThePaymentDomain() {
     noClasses().that().resideInAnyPackage("dev.switchyard.gateway..", "dev.switchyard.mirror..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.switchyard.ops..", "dev.switchyard.node..",
-            "dev.switchyard.cli..")
+            "dev.switchyard.cli..", "dev.switchyard.risk..", "dev.switchyard.issuer..")
         .check(CLASSES);
     noClasses().that().resideInAPackage("dev.switchyard.gateway..")
         .should().dependOnClassesThat().resideInAPackage("dev.switchyard.mirror..")
