@@ -32,15 +32,16 @@ final class VelocityWindows {
     }
   }
 
-  private final ArrayDeque<Bucket> seconds = new ArrayDeque<>();
-  private final ArrayDeque<Bucket> minutes = new ArrayDeque<>();
-  private final LinkedHashMap<String, Long> linked = new LinkedHashMap<>(16, 0.75f, true) {
+  // Small to start with: most keys (cards) see a few authorizations a day.
+  private final ArrayDeque<Bucket> seconds = new ArrayDeque<>(2);
+  private final ArrayDeque<Bucket> minutes = new ArrayDeque<>(2);
+  private final LinkedHashMap<String, Long> linked = new LinkedHashMap<>(2, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Long> eldest) {
       return size() > MAX_LINKED;
     }
   };
-  private final LinkedHashMap<String, Boolean> seen = new LinkedHashMap<>() {
+  private final LinkedHashMap<String, Boolean> seen = new LinkedHashMap<>(4) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
       return size() > MAX_SEEN;

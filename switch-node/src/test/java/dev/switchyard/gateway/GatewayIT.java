@@ -104,11 +104,24 @@ public class GatewayIT {
     return client.send(request).get(10, TimeUnit.SECONDS);
   }
 
+  /** An authorization of {@code amount} with the card 4111 1111 1111 1111. */
   public static AcquirerRequest.Builder authorize(String ref, long amount) {
+    return authorize(ref, amount, "4111111111111111");
+  }
+
+  /**
+   * An authorization of {@code amount} with a card of its own (4111…), as many cardholders would: one card's
+   * hundreds in a minute would be declined by the risk rules.
+   */
+  public static AcquirerRequest.Builder authorizeOwnCard(String ref, long amount) {
+    return authorize(ref, amount, dev.switchyard.TestCards.pan("411111", ref.hashCode()));
+  }
+
+  public static AcquirerRequest.Builder authorize(String ref, long amount, String pan) {
     return AcquirerRequest.newBuilder().setRequestId("auth-" + UUID.randomUUID()).setAuthorize(Authorize.newBuilder()
         .setAcquirerReference(ref).setMerchantId("m-1")
         .setAmount(dev.switchyard.protocol.v1.Money.newBuilder().setMinorUnits(amount).setCurrency("EUR"))
-        .setCard(CardData.newBuilder().setPan("4111111111111111").setExpiryMonth(12).setExpiryYear(2031)));
+        .setCard(CardData.newBuilder().setPan(pan).setExpiryMonth(12).setExpiryYear(2031)));
   }
 
   public static AcquirerRequest.Builder capture(String paymentId, long amount, boolean isFinal) {

@@ -82,7 +82,7 @@ class GatewayOverloadIT {
   private Map<ResultCode, Integer> burst(List<SwitchClient> over, int total) throws Exception {
     List<CompletableFuture<AcquirerResponse>> answers = new ArrayList<>(total);
     for (int i = 0; i < total; i++) {
-      answers.add(over.get(i % over.size()).send(GatewayIT.authorize("burst-" + UUID.randomUUID(), 1_000)));
+      answers.add(over.get(i % over.size()).send(GatewayIT.authorizeOwnCard("burst-" + UUID.randomUUID(), 1_000)));
     }
     Map<ResultCode, Integer> byResult = new EnumMap<>(ResultCode.class);
     for (CompletableFuture<AcquirerResponse> answer : answers) {
@@ -95,7 +95,7 @@ class GatewayOverloadIT {
   /** A normal load afterwards: one payment at a time, authorized and captured, every answer approved. */
   private void servesNormally(SwitchClient client, int payments) throws Exception {
     for (int i = 0; i < payments; i++) {
-      AcquirerResponse auth = client.send(GatewayIT.authorize("calm-" + UUID.randomUUID(), 2_000))
+      AcquirerResponse auth = client.send(GatewayIT.authorizeOwnCard("calm-" + UUID.randomUUID(), 2_000))
           .get(30, TimeUnit.SECONDS);
       assertThat(auth.getResult()).as("authorization %d after the overload", i).isEqualTo(ResultCode.APPROVED);
       AcquirerResponse capture = client.send(GatewayIT.capture(auth.getPayment().getPaymentId(), 2_000, true))
@@ -150,7 +150,7 @@ class GatewayOverloadIT {
       int i = next.getAndIncrement();
       if (i < total) {
         synchronized (answers) {
-          answers.add(over.get(i % over.size()).send(GatewayIT.authorize("flood-" + UUID.randomUUID(), 1_000)));
+          answers.add(over.get(i % over.size()).send(GatewayIT.authorizeOwnCard("flood-" + UUID.randomUUID(), 1_000)));
         }
       } else {
         sent.complete(null);
@@ -234,10 +234,10 @@ class GatewayOverloadIT {
     List<CompletableFuture<AcquirerResponse>> slow = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       // Amounts ending in 91: the simulated issuer never answers; each waits until the issuer deadline.
-      slow.add(client.send(GatewayIT.authorize("slow-" + UUID.randomUUID(), 1_091)));
+      slow.add(client.send(GatewayIT.authorizeOwnCard("slow-" + UUID.randomUUID(), 1_091)));
     }
     String ref = "shed-" + UUID.randomUUID();
-    AcquirerResponse shed = client.send(GatewayIT.authorize(ref, 1_000)).get(5, TimeUnit.SECONDS);
+    AcquirerResponse shed = client.send(GatewayIT.authorizeOwnCard(ref, 1_000)).get(5, TimeUnit.SECONDS);
     assertThat(shed.getResult()).isEqualTo(ResultCode.OVERLOADED);
     assertThat(shed.getReason()).contains("on this node");
     for (CompletableFuture<AcquirerResponse> f : slow) {
@@ -245,7 +245,7 @@ class GatewayOverloadIT {
     }
     String id = PaymentIds.derive("demo", ref);
     assertThat(client.send(GatewayIT.get(id)).get(5, TimeUnit.SECONDS).getResult()).isEqualTo(ResultCode.NOT_FOUND);
-    assertThat(client.send(GatewayIT.authorize(ref, 1_000)).get(5, TimeUnit.SECONDS).getResult())
+    assertThat(client.send(GatewayIT.authorizeOwnCard(ref, 1_000)).get(5, TimeUnit.SECONDS).getResult())
         .isEqualTo(ResultCode.APPROVED);
   }
 }

@@ -180,10 +180,17 @@ class PulsarMirrorIT {
           assertThat(e.getEventType()).isEqualTo(EventTypes.of(stored.get(i)));
           assertThat(e.getAcquirerId()).isEqualTo("demo");
           assertThat(e.getEvent().toString()).doesNotContain("4111111111111111");
+          if (stored.get(i).hasRiskAssessed()) {
+            // The decision on the envelope too, for consumers that route on it.
+            assertThat(e.getRiskDecision()).isEqualTo(stored.get(i).getRiskAssessed().getDecision())
+                .isNotEqualTo(dev.switchyard.protocol.v1.RiskDecision.RISK_DECISION_UNSPECIFIED);
+            assertThat(e.getRiskScore()).isEqualTo(stored.get(i).getRiskAssessed().getScore());
+          }
         }
       }
-      // Declined payments have two events, approved ones five (requested, authorized, two captures, refund).
-      assertThat(got.values()).extracting(List::size).contains(2, 5);
+      // Declined payments have three events (requested, risk assessed, declined), approved ones six (requested,
+      // risk assessed, authorized, two captures, refund).
+      assertThat(got.values()).extracting(List::size).contains(3, 6);
       // Nothing beyond the journal: no duplicate follows.
       assertThat(consumer.receive(2, TimeUnit.SECONDS)).isNull();
     }

@@ -157,6 +157,12 @@ class QuickwitMirrorIT {
     assertThat(requested.get("currency").asText()).isEqualTo("EUR");
     assertThat(docs.get(ids.get(7)).stream().map(d -> d.path("result_code").asText()))
         .contains("DO_NOT_HONOR");
+    // The risk decision, searchable by its result and score.
+    ObjectNode risk = docs.get(ids.get(0)).stream()
+        .filter(d -> d.get("event_type").asText().equals("risk_assessed")).findFirst().orElseThrow();
+    assertThat(risk.get("result_code").asText()).isEqualTo("RISK_APPROVE");
+    assertThat(risk.get("risk_score").isInt()).isTrue();
+    assertThat(risk.get("amount_minor").asLong()).isEqualTo(2_500);
   }
 
   @Test
@@ -197,8 +203,8 @@ class QuickwitMirrorIT {
     awaitIndexed(after);
     TestProbe<Object> probe = TestProbe.create(node.system());
     probe.awaitAssert(Duration.ofSeconds(30), Duration.ofMillis(200), () -> {
-      // Two events of the rejected payment (requested, authorized) and the refused refund.
-      assertThat(QuickwitMirror.POISON_TOTAL.get() - before).isEqualTo(3);
+      // Three events of the rejected payment (requested, risk assessed, authorized) and the refused refund.
+      assertThat(QuickwitMirror.POISON_TOTAL.get() - before).isEqualTo(4);
       JsonNode status = get("/mirrors/quickwit");
       assertThat(status.get("poisonSkippedHere").asLong()).isEqualTo(QuickwitMirror.POISON_TOTAL.get());
       for (JsonNode slice : status.get("slices")) {
