@@ -1,5 +1,6 @@
 package dev.switchyard.issuer;
 
+import dev.switchyard.cluster.PostedDocument;
 import dev.switchyard.cluster.ConfigRegister;
 import dev.switchyard.issuer.iso.IsoLink;
 import dev.switchyard.issuer.iso.StanBlocks;
@@ -95,7 +96,7 @@ public final class IssuerSide implements AutoCloseable, ConfigRegister.Holder<Ro
     try {
       table = new Routes(settings.routes(), settings.defaultRoute(), settings.acquirerRoutes(),
           routes.stream().map(IssuerSettings.RouteSettings::name).collect(Collectors.toSet()));
-    } catch (RoutingTable.Invalid e) {
+    } catch (PostedDocument.Invalid e) {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
       if (embedded != null) {
         embedded.close();
@@ -165,7 +166,7 @@ public final class IssuerSide implements AutoCloseable, ConfigRegister.Holder<Ro
   /**
    * Checks {@code table} against this node, then writes it for the whole cluster and applies it here; completes
    * with the version in force on this node and, when that is not the table given, why. Throws
-   * {@link RoutingTable.Invalid} for a table this node cannot serve, and {@link IllegalStateException} when the
+   * {@link PostedDocument.Invalid} for a table this node cannot serve, and {@link IllegalStateException} when the
    * node has no routing table (the in-process simulator, or not started).
    */
   public CompletionStage<ConfigRegister.Result<RoutingVersion>> propose(RoutingTable table, String operator) {
@@ -195,12 +196,12 @@ public final class IssuerSide implements AutoCloseable, ConfigRegister.Holder<Ro
       if (link != null) {
         IsoLink.Settings s = link.settings();
         if (!r.host().isEmpty() && !(s.host().equals(r.host()) && s.port() == r.port())) {
-          throw new RoutingTable.Invalid("routes[" + i + "].host", "route " + r.name() + " runs its link to "
+          throw new PostedDocument.Invalid("routes[" + i + "].host", "route " + r.name() + " runs its link to "
               + s.host() + ":" + s.port() + ", and a link's endpoint is fixed while it runs: add the new endpoint "
               + "as a route of another name");
         }
       } else if (r.host().isEmpty()) {
-        throw new RoutingTable.Invalid("routes[" + i + "]", "route " + r.name() + " has no link on this node "
+        throw new PostedDocument.Invalid("routes[" + i + "]", "route " + r.name() + " has no link on this node "
             + new TreeSet<>(links.keySet()) + "; a new route needs host and port");
       } else {
         known.add(r.name());
@@ -230,7 +231,7 @@ public final class IssuerSide implements AutoCloseable, ConfigRegister.Holder<Ro
     try {
       table = RoutingTable.parse(version.table());
       next = check(table);
-    } catch (RoutingTable.Invalid e) {
+    } catch (PostedDocument.Invalid e) {
       refusedRouting = "version " + version.version() + ": " + e.getMessage();
       log.error("Issuer routing table version {} (by {}) refused on this node, version {} stays in force: {}",
           version.version(), version.operator(), routing.version(), e.getMessage());

@@ -1,5 +1,6 @@
 package dev.switchyard.issuer;
 
+import dev.switchyard.cluster.PostedDocument;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ final class Routes {
   private final String defaultRoute;
 
   /**
-   * Refuses ({@link RoutingTable.Invalid}, naming the key) a BIN prefix that is not 1 to 8 digits or is in two
+   * Refuses ({@link PostedDocument.Invalid}, naming the key) a BIN prefix that is not 1 to 8 digits or is in two
    * routes, and a route that is not in {@code known}.
    */
   Routes(List<IssuerSettings.RouteSettings> routes, String defaultRoute, List<AcquirerRoute> acquirerRoutes,
@@ -29,27 +30,27 @@ final class Routes {
       for (String prefix : route.bins()) {
         String taken = byPrefix.putIfAbsent(prefix(prefix, "routes." + route.name() + ".bins"), route.name());
         if (taken != null) {
-          throw new RoutingTable.Invalid("routes." + route.name() + ".bins", "BIN prefix " + prefix
+          throw new PostedDocument.Invalid("routes." + route.name() + ".bins", "BIN prefix " + prefix
               + " is in routes " + taken + " and " + route.name());
         }
       }
     }
     for (AcquirerRoute a : acquirerRoutes) {
       if (!known.contains(a.route())) {
-        throw new RoutingTable.Invalid("acquirer-routes." + a.acquirer() + ".route", "'" + a.route()
+        throw new PostedDocument.Invalid("acquirer-routes." + a.acquirer() + ".route", "'" + a.route()
             + "' is not a route: " + new java.util.TreeSet<>(known));
       }
       Map<String, String> own = byAcquirer.computeIfAbsent(a.acquirer(), k -> new HashMap<>());
       for (String prefix : a.bins()) {
         String taken = own.putIfAbsent(prefix(prefix, "acquirer-routes." + a.acquirer() + ".bins"), a.route());
         if (taken != null) {
-          throw new RoutingTable.Invalid("acquirer-routes." + a.acquirer() + ".bins", "BIN prefix " + prefix
+          throw new PostedDocument.Invalid("acquirer-routes." + a.acquirer() + ".bins", "BIN prefix " + prefix
               + " is in routes " + taken + " and " + a.route());
         }
       }
     }
     if (!known.contains(defaultRoute)) {
-      throw new RoutingTable.Invalid("default-route", "'" + defaultRoute + "' is not a route: "
+      throw new PostedDocument.Invalid("default-route", "'" + defaultRoute + "' is not a route: "
           + new java.util.TreeSet<>(known));
     }
     this.defaultRoute = defaultRoute;
@@ -57,7 +58,7 @@ final class Routes {
 
   private static String prefix(String prefix, String key) {
     if (!prefix.matches("[0-9]{1,8}")) {
-      throw new RoutingTable.Invalid(key, "'" + prefix + "' is not a BIN prefix of 1 to 8 digits");
+      throw new PostedDocument.Invalid(key, "'" + prefix + "' is not a BIN prefix of 1 to 8 digits");
     }
     return prefix;
   }

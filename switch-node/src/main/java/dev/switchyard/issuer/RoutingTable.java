@@ -1,7 +1,9 @@
 package dev.switchyard.issuer;
 
+import static dev.switchyard.cluster.PostedDocument.key;
+import static dev.switchyard.cluster.PostedDocument.string;
+
 import com.typesafe.config.Config;
-import dev.switchyard.cluster.PostedDocument;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigList;
@@ -9,6 +11,8 @@ import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import dev.switchyard.cluster.PostedDocument;
+import dev.switchyard.cluster.PostedDocument.Invalid;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -31,25 +35,7 @@ public record RoutingTable(List<IssuerSettings.RouteSettings> routes, String def
 
   private static final Set<String> KEYS = Set.of("routes", "default-route", "acquirer-routes");
 
-  /** A refused table: which field, and why. */
-  public static final class Invalid extends IllegalArgumentException {
-    private final String field;
-    private final String reason;
 
-    public Invalid(String field, String reason) {
-      super(field + ": " + reason);
-      this.field = field;
-      this.reason = reason;
-    }
-
-    public String field() {
-      return field;
-    }
-
-    public String reason() {
-      return reason;
-    }
-  }
 
   /** The table in a HOCON or JSON document, which may not include others nor refer to anything outside it. */
   public static RoutingTable parse(String document) {
@@ -124,9 +110,6 @@ public record RoutingTable(List<IssuerSettings.RouteSettings> routes, String def
     return new RoutingTable(List.copyOf(routes), defaultRoute, List.copyOf(overrides));
   }
 
-  private static String key(String at, String key) {
-    return at.isEmpty() ? key : at + "." + key;
-  }
 
   private static List<ConfigObject> objects(Config c, String key) {
     ConfigValue v = c.getValue(key);
@@ -144,16 +127,6 @@ public record RoutingTable(List<IssuerSettings.RouteSettings> routes, String def
     return out;
   }
 
-  private static String string(Config c, String key, String at) {
-    if (!c.hasPath(key)) {
-      throw new Invalid(key(at, key), "missing");
-    }
-    ConfigValue v = c.getValue(key);
-    if (v.valueType() != ConfigValueType.STRING || ((String) v.unwrapped()).isBlank()) {
-      throw new Invalid(key(at, key), "not a non-empty string");
-    }
-    return (String) v.unwrapped();
-  }
 
   private static List<String> strings(Config c, String key, String at) {
     if (!c.hasPath(key) || c.getValue(key).valueType() != ConfigValueType.LIST) {

@@ -1,5 +1,6 @@
 package dev.switchyard.ops;
 
+import dev.switchyard.cluster.PostedDocument;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
@@ -96,13 +97,9 @@ public final class IssuerRoutes implements ManagementRouteProvider {
     try {
       table = RoutingTable.parse(body);
       written = side.propose(table, operator);
-    } catch (RoutingTable.Invalid e) {
+    } catch (PostedDocument.Invalid e) {
       AUDIT.warn("issuer routing change by {} from {} refused: {}", operator, from, e.getMessage());
-      ObjectNode refused = JSON.createObjectNode();
-      refused.put("error", e.getMessage());
-      refused.put("field", e.field());
-      refused.put("reason", e.reason());
-      return CompletableFuture.completedFuture(OperatorRoutes.json(StatusCodes.BAD_REQUEST, refused));
+      return CompletableFuture.completedFuture(OperatorRoutes.refused(e));
     } catch (IllegalStateException e) {
       AUDIT.warn("issuer routing change by {} from {} refused: {}", operator, from, e.getMessage());
       return CompletableFuture.completedFuture(OperatorRoutes.error(StatusCodes.CONFLICT, e.getMessage()));

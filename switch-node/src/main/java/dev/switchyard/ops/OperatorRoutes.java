@@ -206,6 +206,15 @@ public final class OperatorRoutes implements ManagementRouteProvider {
     }
   }
 
+  /** 400 for a posted document refused: which field, and why. */
+  static HttpResponse refused(dev.switchyard.cluster.PostedDocument.Invalid e) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("error", e.getMessage());
+    body.put("field", e.field());
+    body.put("reason", e.reason());
+    return json(StatusCodes.BAD_REQUEST, body);
+  }
+
   static HttpResponse error(StatusCode status, String message) {
     ObjectNode body = JSON.createObjectNode();
     body.put("error", message);

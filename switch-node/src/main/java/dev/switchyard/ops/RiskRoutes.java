@@ -1,5 +1,6 @@
 package dev.switchyard.ops;
 
+import dev.switchyard.cluster.PostedDocument;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
@@ -80,13 +81,9 @@ public final class RiskRoutes implements ManagementRouteProvider {
     RiskRules rules;
     try {
       rules = RiskRules.parse(body);
-    } catch (RiskRules.Invalid e) {
+    } catch (PostedDocument.Invalid e) {
       AUDIT.warn("risk rule set change by {} from {} refused: {}", operator, from, e.getMessage());
-      ObjectNode refused = JSON.createObjectNode();
-      refused.put("error", e.getMessage());
-      refused.put("field", e.field());
-      refused.put("reason", e.reason());
-      return CompletableFuture.completedFuture(OperatorRoutes.json(StatusCodes.BAD_REQUEST, refused));
+      return CompletableFuture.completedFuture(OperatorRoutes.refused(e));
     }
     return risk.propose(rules, operator).handle((result, failure) -> {
       if (failure != null || result.error() != null) {

@@ -1,5 +1,8 @@
 package dev.switchyard.risk;
 
+import static dev.switchyard.cluster.PostedDocument.key;
+import static dev.switchyard.cluster.PostedDocument.string;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -9,6 +12,7 @@ import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import dev.switchyard.cluster.PostedDocument;
+import dev.switchyard.cluster.PostedDocument.Invalid;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.HashSet;
@@ -103,25 +107,7 @@ public record RiskRules(int reviewScore, int declineScore, Map<String, String> b
   public record Rule(String id, Kind kind, Window window, String currency, List<String> merchantCategories,
       long limit, int score) {}
 
-  /** A refused rule set: which field, and why. */
-  public static final class Invalid extends IllegalArgumentException {
-    private final String field;
-    private final String reason;
 
-    public Invalid(String field, String reason) {
-      super(field + ": " + reason);
-      this.field = field;
-      this.reason = reason;
-    }
-
-    public String field() {
-      return field;
-    }
-
-    public String reason() {
-      return reason;
-    }
-  }
 
   private static final Set<String> KEYS = Set.of("review-score", "decline-score", "bin-countries", "rules");
   private static final Set<String> RULE_KEYS = Set.of("id", "kind", "limit", "score");
@@ -259,20 +245,7 @@ public record RiskRules(int reviewScore, int declineScore, Map<String, String> b
     return List.copyOf(out);
   }
 
-  private static String key(String at, String key) {
-    return at.isEmpty() ? key : at + "." + key;
-  }
 
-  private static String string(Config c, String key, String at) {
-    if (!c.hasPath(key)) {
-      throw new Invalid(key(at, key), "missing");
-    }
-    ConfigValue v = c.getValue(key);
-    if (v.valueType() != ConfigValueType.STRING || ((String) v.unwrapped()).isBlank()) {
-      throw new Invalid(key(at, key), "not a non-empty string");
-    }
-    return (String) v.unwrapped();
-  }
 
   private static long number(Config c, String key, String at, long min, long max) {
     if (!c.hasPath(key)) {

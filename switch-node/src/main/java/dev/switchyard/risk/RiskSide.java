@@ -1,5 +1,6 @@
 package dev.switchyard.risk;
 
+import dev.switchyard.cluster.PostedDocument;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import dev.switchyard.cluster.ConfigRegister;
@@ -59,7 +60,7 @@ public final class RiskSide implements RiskAssessor, ConfigRegister.Holder<RiskR
     RiskRules rules;
     try {
       rules = RiskRules.parse(c.getConfig("rule-set"));
-    } catch (RiskRules.Invalid e) {
+    } catch (PostedDocument.Invalid e) {
       throw new IllegalArgumentException("switch.risk.rule-set." + e.getMessage(), e);
     }
     return new RiskSide(c.getBoolean("enabled"), c.getDuration("velocity-timeout"), c.getDuration("write-timeout"),
@@ -193,7 +194,7 @@ public final class RiskSide implements RiskAssessor, ConfigRegister.Holder<RiskR
     RiskRules rules;
     try {
       rules = RiskRules.parse(version.rules());
-    } catch (RiskRules.Invalid e) {
+    } catch (PostedDocument.Invalid e) {
       refused = "version " + version.version() + ": " + e.getMessage();
       log.error("Risk rule set version {} (by {}) refused on this node, version {} stays in force: {}",
           version.version(), version.operator(), current.version().version(), e.getMessage());

