@@ -38,38 +38,45 @@ class RiskEngineTest {
     return r;
   }
 
-  @ParameterizedTest(name = "{0} observing {1}")
+  /** Each velocity kind with its keys, and its explanation with %s for what it observed. */
+  @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      "card-count, window = 1h | 9 | false | 9 authorizations on this card in the last hour, limit 10",
-      "card-count, window = 1h | 10 | false | 10 authorizations on this card in the last hour, limit 10",
-      "card-count, window = 1h | 12 | true | 12 authorizations on this card in the last hour, limit 10",
-      "card-count, window = 1m | 11 | true | 11 authorizations on this card in the last minute, limit 10",
-      "card-amount, window = 24h, currency = EUR | 11 | true | 0.11 EUR asked for on this card in the last 24 hours,"
+      "card-count, window = 1h | %s authorizations on this card in the last hour, limit 10",
+      "card-count, window = 1m | %s authorizations on this card in the last minute, limit 10",
+      "card-amount, window = 24h, currency = EUR | 0.%s EUR asked for on this card in the last 24 hours,"
           + " limit 0.10 EUR",
-      "merchant-count, window = 1m | 10 | false | 10 authorizations at this merchant in the last minute, limit 10",
-      "merchant-count, window = 1m | 11 | true | 11 authorizations at this merchant in the last minute, limit 10",
-      "merchant-amount, window = 1h, currency = EUR | 10 | false | 0.10 EUR asked for at this merchant in the last"
-          + " hour, limit 0.10 EUR",
-      "declines-in-a-row | 9 | false | 9 issuer declines in a row on this card, limit 10",
-      "declines-in-a-row | 11 | true | 11 issuer declines in a row on this card, limit 10",
-      "cards-per-device, window = 24h | 10 | false | 10 cards used from this device in the last 24 hours, limit 10",
-      "cards-per-device, window = 24h | 11 | true | 11 cards used from this device in the last 24 hours, limit 10",
-      "cards-per-ip, window = 1h | 11 | true | 11 cards used from this IP address in the last hour, limit 10",
-      "devices-per-card, window = 24h | 1 | false | 1 device used this card in the last 24 hours, limit 10",
-      "devices-per-card, window = 24h | 11 | true | 11 devices used this card in the last 24 hours, limit 10",
+      "merchant-count, window = 1m | %s authorizations at this merchant in the last minute, limit 10",
+      "merchant-amount, window = 1h, currency = EUR | 0.%s EUR asked for at this merchant in the last hour,"
+          + " limit 0.10 EUR",
+      "declines-in-a-row | %s issuer declines in a row on this card, limit 10",
+      "cards-per-device, window = 24h | %s cards used from this device in the last 24 hours, limit 10",
+      "cards-per-ip, window = 1h | %s cards used from this IP address in the last hour, limit 10",
+      "devices-per-card, window = 24h | %s devices used this card in the last 24 hours, limit 10",
   })
-  void aVelocityRuleTriggersOnlyAboveItsLimit(String kindAndKeys, long observed, boolean triggered,
-      String explanation) {
+  void aVelocityRuleTriggersOnlyAboveItsLimit(String kindAndKeys, String explanation) {
     String kind = kindAndKeys.split(",")[0];
     RiskInputs in = BASE.toBuilder().setDeviceId("dev-1").setIpAddress("192.0.2.7").build();
-    RiskRuleResult r = evaluate("{ id = r1, kind = " + kindAndKeys + ", limit = 10, score = 400 }", in,
-        counts(observed));
-    assertThat(r.getKind()).isEqualTo(kind);
-    assertThat(r.getApplicable()).isTrue();
-    assertThat(r.getObserved()).isEqualTo(observed);
-    assertThat(r.getLimit()).isEqualTo(10);
-    assertThat(r.getTriggered()).isEqualTo(triggered);
-    assertThat(r.getExplanation()).isEqualTo(explanation);
+    for (long observed : new long[] {9, 10, 11}) {
+      RiskRuleResult r = evaluate("{ id = r1, kind = " + kindAndKeys + ", limit = 10, score = 400 }", in,
+          counts(observed));
+      String at = observed + " observed";
+      assertThat(r.getKind()).isEqualTo(kind);
+      assertThat(r.getApplicable()).as(at).isTrue();
+      assertThat(r.getObserved()).as(at).isEqualTo(observed);
+      assertThat(r.getLimit()).isEqualTo(10);
+      assertThat(r.getTriggered()).as(at).isEqualTo(observed > 10);
+      assertThat(r.getExplanation()).as(at).isEqualTo(explanation.formatted(
+          kind.endsWith("amount") ? String.format("%02d", observed) : Long.toString(observed)));
+    }
+  }
+
+  @Test
+  void oneOfSomethingIsSaidInTheSingular() {
+    RiskInputs in = BASE.toBuilder().setDeviceId("dev-1").build();
+    assertThat(evaluate("{ id = d, kind = devices-per-card, window = 1h, limit = 5, score = 1 }", in, counts(1))
+        .getExplanation()).isEqualTo("1 device used this card in the last hour, limit 5");
+    assertThat(evaluate("{ id = c, kind = card-count, window = 1h, limit = 5, score = 1 }", in, counts(1))
+        .getExplanation()).isEqualTo("1 authorization on this card in the last hour, limit 5");
   }
 
   @ParameterizedTest(name = "{0} minor units")
