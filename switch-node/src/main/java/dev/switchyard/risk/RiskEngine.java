@@ -134,9 +134,14 @@ public final class RiskEngine {
     }
   }
 
+  /**
+   * A rule that applied: triggered when {@code observed} is above its limit. Only a triggered rule keeps its words
+   * in the audit (the others' observed value and limit say it all, and every authorization writes them).
+   */
   private static RiskRuleResult measured(RiskRuleResult.Builder r, long observed, String explanation) {
-    return r.setApplicable(true).setObserved(observed).setTriggered(observed > r.getLimit())
-        .setExplanation(explanation).build();
+    boolean triggered = observed > r.getLimit();
+    r.setApplicable(true).setObserved(observed).setTriggered(triggered);
+    return (triggered ? r.setExplanation(explanation) : r).build();
   }
 
   private static RiskRuleResult notApplicable(RiskRuleResult.Builder r, String why) {
