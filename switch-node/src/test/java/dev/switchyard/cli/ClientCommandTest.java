@@ -30,18 +30,22 @@ class ClientCommandTest {
   void anAuthorizationCarriesThePresentmentWhenGiven() {
     CommandLine line = new CommandLine(new ClientCommand());
     CommandLine.ParseResult parsed = line.parseArgs("authorize", "--ref", "o-1", "--pan", "4111111111111111",
-        "--expiry", "12/30", "--amount", "2500", "--device", "dev-1", "--ip", "192.0.2.7", "--channel", "ECOMMERCE");
+        "--expiry", "12/30", "--amount", "2500", "--device", "dev-1", "--ip", "192.0.2.7", "--channel", "ECOMMERCE",
+        "--mcc", "5411", "--merchant-country", "DE");
     ClientCommand.AuthorizeCmd authorize = (ClientCommand.AuthorizeCmd) parsed.subcommand().commandSpec()
         .userObject();
     var request = authorize.request().getAuthorize();
     assertThat(request.getDeviceId()).isEqualTo("dev-1");
     assertThat(request.getIpAddress()).isEqualTo("192.0.2.7");
     assertThat(request.getChannel()).isEqualTo(dev.switchyard.protocol.v1.Channel.ECOMMERCE);
+    assertThat(request.getMerchantCategory()).isEqualTo("5411");
+    assertThat(request.getMerchantCountry()).isEqualTo("DE");
     CommandLine.ParseResult plain = new CommandLine(new ClientCommand()).parseArgs("authorize", "--ref", "o-2",
         "--pan", "4111111111111111", "--expiry", "12/30", "--amount", "2500");
     var without = ((ClientCommand.AuthorizeCmd) plain.subcommand().commandSpec().userObject()).request()
         .getAuthorize();
     assertThat(without.getDeviceId()).isEmpty();
+    assertThat(without.getMerchantCategory()).isEmpty();
     assertThat(without.getChannel()).isEqualTo(dev.switchyard.protocol.v1.Channel.CHANNEL_UNSPECIFIED);
   }
 
