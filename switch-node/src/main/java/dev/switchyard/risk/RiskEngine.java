@@ -76,8 +76,8 @@ public final class RiskEngine {
           return unavailable(r, card ? "card" : "merchant");
         }
         long n = c.count()[w];
-        return measured(r, n, n + " authorization" + (n == 1 ? "" : "s") + (card ? " on this card" : " at this merchant")
-            + last + ", limit " + rule.limit());
+        return measured(r, n, n + " authorization" + (n == 1 ? "" : "s")
+            + (card ? " on this card" : " at this merchant") + last + ", limit " + rule.limit());
       }
       case CARD_AMOUNT, MERCHANT_AMOUNT -> {
         boolean card = rule.kind() == RiskRules.Kind.CARD_AMOUNT;

@@ -326,7 +326,8 @@ class RiskIT {
     StringBuilder all = new StringBuilder();
     try (Connection c = node.dataSource().getConnection();
         PreparedStatement s = c.prepareStatement(
-            "SELECT \"event_payload\" FROM \"event_journal\" WHERE \"persistence_id\" = ? ORDER BY \"sequence_number\"")) {
+            "SELECT \"event_payload\" FROM \"event_journal\" WHERE \"persistence_id\" = ?"
+                + " ORDER BY \"sequence_number\"")) {
       s.setString(1, "Payment|" + paymentId);
       try (ResultSet rs = s.executeQuery()) {
         while (rs.next()) {
