@@ -1,7 +1,7 @@
 package dev.switchyard.issuer;
 
-import dev.switchyard.cluster.PostedDocument;
 import dev.switchyard.cluster.ConfigRegister;
+import dev.switchyard.cluster.PostedDocument;
 import dev.switchyard.issuer.iso.IsoLink;
 import dev.switchyard.issuer.iso.StanBlocks;
 import dev.switchyard.issuer.sim.IsoIssuerSimulator;
@@ -13,20 +13,20 @@ import io.netty.channel.nio.NioIoHandler;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
-import java.util.HashSet;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,21 +1,16 @@
 package dev.switchyard.ops;
 
-import dev.switchyard.cluster.PostedDocument;
-import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
-import static org.apache.pekko.http.javadsl.server.Directives.entity;
-import static org.apache.pekko.http.javadsl.server.Directives.extractClientIP;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
-import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
-import static org.apache.pekko.http.javadsl.server.Directives.post;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchyard.cluster.ConfigRegister;
+import dev.switchyard.cluster.PostedDocument;
 import dev.switchyard.issuer.AdviceQueue;
 import dev.switchyard.issuer.IssuerSide;
 import dev.switchyard.issuer.RouteHealth;
@@ -34,8 +29,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.RemoteAddress;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.management.javadsl.ManagementRouteProvider;
@@ -71,22 +64,11 @@ public final class IssuerRoutes implements ManagementRouteProvider {
   public Route routes(ManagementRouteProviderSettings settings) {
     return concat(
         path("issuers", () -> get(() -> completeWithFuture(issuers()))),
-        path(segment("issuers").slash("routing"), () -> post(() -> settings.readOnly()
-            ? complete(OperatorRoutes.error(StatusCodes.FORBIDDEN,
-                "routing changes are off while pekko.management.http.route-providers-read-only = true"))
-            : optionalHeaderValueByName("X-Operator", operator -> extractClientIP(client ->
-                entity(Unmarshaller.entityToString(), body -> completeWithFuture(
-                    reload(body, operator.map(IssuerRoutes::printable).orElse("unnamed"), client))))))));
+        path(segment("issuers").slash("routing"), () ->
+            OperatorRoutes.operatorChange(settings, "routing changes", this::reload)));
   }
 
-  /** An operator's name as it may appear in a log line: printable ASCII, at most 64 characters. */
-  static String printable(String name) {
-    String clean = name.replaceAll("[^\\x20-\\x7e]", "?");
-    return clean.length() > 64 ? clean.substring(0, 64) : clean;
-  }
-
-  private CompletionStage<HttpResponse> reload(String body, String operator, RemoteAddress client) {
-    String from = client.getAddress().map(java.net.InetAddress::getHostAddress).orElse("unknown address");
+  private CompletionStage<HttpResponse> reload(String body, String operator, String from) {
     IssuerSide side = NodeServices.get(system).issuers();
     if (side == null) {
       return CompletableFuture.completedFuture(OperatorRoutes.error(StatusCodes.SERVICE_UNAVAILABLE,

@@ -3,8 +3,12 @@ package dev.switchyard.ops;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
+import static org.apache.pekko.http.javadsl.server.Directives.entity;
+import static org.apache.pekko.http.javadsl.server.Directives.extractClientIP;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
+import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.post;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,14 +20,14 @@ import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import dev.switchyard.gateway.GatewayStats;
 import dev.switchyard.ops.NodeServices;
-import dev.switchyard.payment.PaymentEntity;
-import dev.switchyard.risk.RiskSide;
 import dev.switchyard.payment.Outcome;
 import dev.switchyard.payment.PaymentCommand;
+import dev.switchyard.payment.PaymentEntity;
 import dev.switchyard.payment.PaymentIds;
 import dev.switchyard.payment.Reply;
 import dev.switchyard.persistence.EventTypes;
 import dev.switchyard.protocol.v1.PaymentEvent;
+import dev.switchyard.risk.RiskSide;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -41,6 +45,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.management.javadsl.ManagementRouteProvider;
 import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
@@ -204,6 +209,32 @@ public final class OperatorRoutes implements ManagementRouteProvider {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** What an operator's change does with the posted body, who posted it and from which address. */
+  interface Change {
+    CompletionStage<HttpResponse> apply(String body, String operator, String from);
+  }
+
+  /**
+   * A POST by which an operator changes the cluster: 403 while route providers are read-only (saying {@code what}
+   * is off), else {@code change} with the body, the {@code X-Operator} header as it may appear in a log line
+   * ("unnamed" when absent) and the client's address.
+   */
+  static Route operatorChange(ManagementRouteProviderSettings settings, String what, Change change) {
+    return post(() -> settings.readOnly()
+        ? complete(error(StatusCodes.FORBIDDEN,
+            what + " are off while pekko.management.http.route-providers-read-only = true"))
+        : optionalHeaderValueByName("X-Operator", operator -> extractClientIP(client ->
+            entity(Unmarshaller.entityToString(), body -> completeWithFuture(change.apply(body,
+                operator.map(OperatorRoutes::printable).orElse("unnamed"),
+                client.getAddress().map(java.net.InetAddress::getHostAddress).orElse("unknown address")))))));
+  }
+
+  /** An operator's name as it may appear in a log line: printable ASCII, at most 64 characters. */
+  private static String printable(String name) {
+    String clean = name.replaceAll("[^\\x20-\\x7e]", "?");
+    return clean.length() > 64 ? clean.substring(0, 64) : clean;
   }
 
   /** 400 for a posted document refused: which field, and why. */

@@ -1,20 +1,14 @@
 package dev.switchyard.ops;
 
-import dev.switchyard.cluster.PostedDocument;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
-import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
-import static org.apache.pekko.http.javadsl.server.Directives.entity;
-import static org.apache.pekko.http.javadsl.server.Directives.extractClientIP;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
-import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
-import static org.apache.pekko.http.javadsl.server.Directives.post;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.switchyard.cluster.ConfigRegister;
+import dev.switchyard.cluster.PostedDocument;
 import dev.switchyard.risk.RiskRules;
 import dev.switchyard.risk.RiskRulesVersion;
 import dev.switchyard.risk.RiskSide;
@@ -26,10 +20,8 @@ import org.apache.pekko.actor.ExtendedActorSystem;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.management.javadsl.ManagementRouteProvider;
 import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
 import org.slf4j.Logger;
@@ -57,12 +49,7 @@ public final class RiskRoutes implements ManagementRouteProvider {
   public Route routes(ManagementRouteProviderSettings settings) {
     return path(segment("risk").slash("rules"), () -> concat(
         get(() -> complete(withRisk(risk -> OperatorRoutes.json(StatusCodes.OK, rules(risk))))),
-        post(() -> settings.readOnly()
-            ? complete(OperatorRoutes.error(StatusCodes.FORBIDDEN,
-                "rule changes are off while pekko.management.http.route-providers-read-only = true"))
-            : optionalHeaderValueByName("X-Operator", operator -> extractClientIP(client ->
-                entity(Unmarshaller.entityToString(), body -> completeWithFuture(
-                    change(body, operator.map(IssuerRoutes::printable).orElse("unnamed"), client))))))));
+        OperatorRoutes.operatorChange(settings, "rule changes", this::change)));
   }
 
   private HttpResponse withRisk(java.util.function.Function<RiskSide, HttpResponse> answer) {
@@ -71,8 +58,7 @@ public final class RiskRoutes implements ManagementRouteProvider {
         : answer.apply(risk);
   }
 
-  private CompletionStage<HttpResponse> change(String body, String operator, RemoteAddress client) {
-    String from = client.getAddress().map(java.net.InetAddress::getHostAddress).orElse("unknown address");
+  private CompletionStage<HttpResponse> change(String body, String operator, String from) {
     RiskSide risk = NodeServices.get(system).risk();
     if (risk == null) {
       return CompletableFuture.completedFuture(

@@ -211,11 +211,7 @@ public final class PaymentEntity
         .onCommand(Authorize.class, this::awaitDecision)
         .onCommand(IssuerAnswered.class, (s, m) -> persist(s, "", 0, s.decided(m.decision(), now(), settings()))
             .thenRun(this::answerAwaiting)
-            .thenRun(after -> {
-              if (deps.risk().enabled()) {
-                deps.risk().outcome(s.origin().cardData(), m.decision().approved());
-              }
-            })
+            .thenRun(after -> deps.risk().outcome(s.origin().cardData(), m.decision().approved()))
             .thenNoReply())
         .onCommand(IssuerFailed.class, (s, m) -> inDoubt(s, m.failure()))
         .onCommand(WakeUp.class, (s, w) -> s.deadlinePassed(now())

@@ -36,6 +36,9 @@ public interface RiskAssessor {
 
   CompletionStage<RiskAssessed> assess(Request request);
 
-  /** The issuer's (or stand-in's) answer to an authorization of {@code card}, for its declines in a row. */
+  /**
+   * The issuer's (or stand-in's) answer to an authorization of {@code card}, for its declines in a row; nothing
+   * when decisions are off.
+   */
   void outcome(Card card, boolean approved);
 }

@@ -306,15 +306,4 @@ public record RiskRules(int reviewScore, int declineScore, Map<String, String> b
     return ConfigFactory.parseMap(root).root().render(ConfigRenderOptions.concise());
   }
 
-  /** Which velocity counters the rules read. */
-  boolean reads(Kind... kinds) {
-    for (Rule r : rules) {
-      for (Kind k : kinds) {
-        if (r.kind() == k) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
 }

@@ -1,9 +1,9 @@
 package dev.switchyard.risk;
 
-import dev.switchyard.cluster.PostedDocument;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.Config;
 import dev.switchyard.cluster.ConfigRegister;
+import dev.switchyard.cluster.PostedDocument;
 import dev.switchyard.payment.Card;
 import dev.switchyard.payment.RiskAssessor;
 import dev.switchyard.protocol.v1.RiskAssessed;
@@ -138,7 +138,7 @@ public final class RiskSide implements RiskAssessor, ConfigRegister.Holder<RiskR
   @Override
   public void outcome(Card card, boolean approved) {
     ActorSystem<?> running = system;
-    if (running != null) {
+    if (enabled && running != null) {
       ClusterSharding.get(running).entityRefFor(Velocity.ENTITY_KEY, Velocity.card(card.panHash()))
           .tell(new Velocity.Outcome(approved));
     }

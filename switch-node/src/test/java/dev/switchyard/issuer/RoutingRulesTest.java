@@ -1,11 +1,11 @@
 package dev.switchyard.issuer;
 
-import dev.switchyard.cluster.PostedDocument;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import dev.switchyard.cluster.PostedDocument;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

@@ -1,13 +1,13 @@
 package dev.switchyard.risk;
 
-import dev.switchyard.cluster.PostedDocument;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
+import dev.switchyard.cluster.PostedDocument;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 /** A rule set as operators write it: read back as written, or refused whole naming the field. */
 class RiskRulesTest {
