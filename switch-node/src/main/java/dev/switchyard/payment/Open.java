@@ -104,7 +104,8 @@ record Open(Core core, Amounts amounts, Hold hold, Disputes disputes, PendingInc
         .setNextRetryAtMillis(now + settings.reversalRetryMin().toMillis())));
   }
 
-  Decision increment(IncrementAuthorization i, Trace trace, long now, PaymentSettings settings) {
+  /** An increment allowed now, as an IncrementRequested without its issuer trace (the entity adds it last). */
+  Decision increment(IncrementAuthorization i, long now, PaymentSettings settings) {
     if (amounts.captured() != 0) {
       return Decision.invalidState(i.operation(), status());
     }
@@ -127,7 +128,6 @@ record Open(Core core, Amounts amounts, Hold hold, Disputes disputes, PendingInc
       return new Refusal(Outcome.INVALID_REQUEST, "increment.amount.minor_units", "the total would overflow");
     }
     return Decision.accept(PaymentEvent.newBuilder().setIncrementRequested(IncrementRequested.newBuilder()
-        .setIssuer(trace.toProto())
         .setAmount(i.amount().toProto())
         .setIssuerDeadlineMillis(now + settings.issuerTimeout().toMillis())));
   }

@@ -385,7 +385,8 @@ public final class PaymentEntity
   // --- increments -------------------------------------------------------------------------------------
 
   private ReplyEffect<PaymentEvent, Payment> increment(Open s, IncrementAuthorization i) {
-    if (s.increment(i, Trace.NONE, now(), settings()) instanceof Refusal refusal) {
+    Decision d = s.increment(i, now(), settings());
+    if (d instanceof Refusal refusal) {
       return refuse(s, i, refusal);
     }
     List<PaymentEvent.Builder> bodies = new ArrayList<>();
@@ -404,8 +405,11 @@ public final class PaymentEntity
             .thenReply(i.replyTo(), after -> answerOf(after, i.requestId()));
       }
     }
-    Decision d = s.increment(i, deps.issuer().followUp(paymentId, s.origin().trace()), now(), settings());
-    bodies.add(((Accept) d).event());
+    // Only an increment that goes to the issuer takes a trace (and its STAN).
+    PaymentEvent.Builder requested = ((Accept) d).event();
+    requested.getIncrementRequestedBuilder()
+        .setIssuer(deps.issuer().followUp(paymentId, s.origin().trace()).toProto());
+    bodies.add(requested);
     return persistAll(s, i.requestId(), i.paramsHash(), bodies)
         .thenRun(after -> issuer.increment((Open) after, i))
         .thenNoReply();
