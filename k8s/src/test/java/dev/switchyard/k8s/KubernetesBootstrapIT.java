@@ -155,6 +155,8 @@ class KubernetesBootstrapIT {
         // Three "pods" share one machine: each binds its own address instead of 0.0.0.0.
         "-Dpekko.management.http.bind-hostname=" + ip,
         "-Dswitch.gateway.host=" + ip,
+        // The overlay's gateway TLS files are a mounted Secret; this test is about forming the cluster.
+        "-Dswitch.gateway.tls.enabled=off",
         "-Dswitch.metrics.enabled=false",
         "-Dswitch.data-dir=" + dir.resolve("data-" + i),
         "-cp", classpath, "dev.switchyard.node.Main", "node", "--config", "kubernetes"));

@@ -1,5 +1,6 @@
 package dev.switchyard.loadtest;
 
+import dev.switchyard.protocol.client.ClientTls;
 import dev.switchyard.protocol.client.FailoverClient;
 import dev.switchyard.protocol.v1.AcquirerRequest;
 import dev.switchyard.protocol.v1.AcquirerResponse;
@@ -28,7 +29,7 @@ public final class LoadRunner {
   /** What to run. */
   public record Settings(
       List<InetSocketAddress> hosts, double rate, Duration duration, Duration warmup, int connections,
-      List<Credentials> acquirers, Workload workload, Duration drainTimeout, long seed) {}
+      List<Credentials> acquirers, Workload workload, Duration drainTimeout, long seed, ClientTls tls) {}
 
   private LoadRunner() {}
 
@@ -44,7 +45,7 @@ public final class LoadRunner {
         Credentials acquirer = settings.acquirers().get(i % settings.acquirers().size());
         // Connection i starts on host i; when its node goes away it moves on and retries with the same request_id.
         clients.add(new FailoverClient(settings.hosts(), i, acquirer.id(), acquirer.secret(),
-            2 * settings.hosts().size() + 1, group).open());
+            2 * settings.hosts().size() + 1, group).tls(settings.tls()).open());
       }
       return drive(settings, clock, clients);
     } finally {

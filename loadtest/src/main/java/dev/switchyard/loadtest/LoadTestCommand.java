@@ -1,5 +1,6 @@
 package dev.switchyard.loadtest;
 
+import dev.switchyard.protocol.client.ClientTls;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,6 +51,17 @@ public final class LoadTestCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--seed", defaultValue = "42") long seed;
+
+  @Option(names = "--tls", description = "Connect over TLS (implied by the --tls-* files).") boolean tls;
+
+  @Option(names = "--tls-ca", description = "PEM file of the CAs trusted to sign the gateway's certificate.")
+  String tlsCa;
+
+  @Option(names = "--tls-cert", description = "PEM file of the acquirers' client certificate, for mutual TLS.")
+  String tlsCert;
+
+  @Option(names = "--tls-key", description = "PEM file of the client certificate's PKCS#8 private key.")
+  String tlsKey;
 
   @Option(names = "--drain-timeout", defaultValue = "30s") String drainTimeout;
 
@@ -151,7 +163,7 @@ public final class LoadTestCommand implements Callable<Integer> {
     return runs.stream().allMatch(RunResult::good) || findMax ? 0 : 1;
   }
 
-  private LoadRunner.Settings settings(double r) {
+  private LoadRunner.Settings settings(double r) throws java.io.IOException {
     List<InetSocketAddress> addresses = hosts.stream().map(h -> {
       String[] hp = h.split(":");
       return new InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
@@ -165,7 +177,7 @@ public final class LoadTestCommand implements Callable<Integer> {
       }
     }
     return new LoadRunner.Settings(addresses, r, parse(duration), parse(warmup), connections, creds,
-        Workload.parse(mix), parse(drainTimeout), seed);
+        Workload.parse(mix), parse(drainTimeout), seed, ClientTls.fromOptions(tls, tlsCa, tlsCert, tlsKey));
   }
 
   static Duration parse(String text) {

@@ -17,7 +17,7 @@ class GeneratorLogicTest {
 
   private static LoadRunner.Settings settings(double rate) {
     return new LoadRunner.Settings(List.of(), rate, Duration.ofSeconds(10), Duration.ZERO, 1,
-        List.of(new LoadRunner.Credentials("demo", "x")), Workload.AUTHORIZE, Duration.ofSeconds(1), 1);
+        List.of(new LoadRunner.Credentials("demo", "x")), Workload.AUTHORIZE, Duration.ofSeconds(1), 1, null);
   }
 
   @Test

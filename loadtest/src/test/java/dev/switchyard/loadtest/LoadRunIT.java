@@ -29,7 +29,8 @@ class LoadRunIT {
       var settings = new LoadRunner.Settings(
           List.of(new InetSocketAddress("127.0.0.1", node.gateway().address().getPort())),
           40, Duration.ofSeconds(3), Duration.ofSeconds(1), 2,
-          List.of(new LoadRunner.Credentials("demo", "demo-secret")), Workload.MIXED, Duration.ofSeconds(30), 11);
+          List.of(new LoadRunner.Credentials("demo", "demo-secret")), Workload.MIXED, Duration.ofSeconds(30), 11,
+          null);
       RunResult result = LoadRunner.run(settings);
       assertThat(result.missing()).isZero();
       assertThat(result.failures()).isZero();

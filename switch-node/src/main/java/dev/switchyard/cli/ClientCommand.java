@@ -1,6 +1,7 @@
 package dev.switchyard.cli;
 
 import com.google.protobuf.util.JsonFormat;
+import dev.switchyard.protocol.client.ClientTls;
 import dev.switchyard.protocol.client.FailoverClient;
 import dev.switchyard.protocol.v1.AcquirerRequest;
 import dev.switchyard.protocol.v1.AcquirerResponse;
@@ -55,6 +56,22 @@ public final class ClientCommand implements Runnable {
       description = "How long to wait for the answer.")
   String timeout;
 
+  @Option(names = "--tls", scope = ScopeType.INHERIT,
+      description = "Connect over TLS (implied by the --tls-* files); the gateway's certificate must name the host.")
+  boolean tls;
+
+  @Option(names = "--tls-ca", scope = ScopeType.INHERIT,
+      description = "PEM file of the CAs trusted to sign the gateway's certificate (default: the JDK's).")
+  String tlsCa;
+
+  @Option(names = "--tls-cert", scope = ScopeType.INHERIT,
+      description = "PEM file of this acquirer's client certificate chain, for mutual TLS.")
+  String tlsCert;
+
+  @Option(names = "--tls-key", scope = ScopeType.INHERIT,
+      description = "PEM file of the client certificate's PKCS#8 private key.")
+  String tlsKey;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -70,7 +87,7 @@ public final class ClientCommand implements Runnable {
       return new java.net.InetSocketAddress(hp[0], Integer.parseInt(hp[1]));
     }).toList();
     try (FailoverClient client = new FailoverClient(addresses, 0, acquirer, secret, 2 * addresses.size() + 1, null)) {
-      client.open();
+      client.tls(ClientTls.fromOptions(tls, tlsCa, tlsCert, tlsKey)).open();
       request.setRequestId(requestId != null ? requestId : UUID.randomUUID().toString());
       AcquirerResponse answer = client.send(request).get(wait.toMillis(), TimeUnit.MILLISECONDS);
       out.println(json(answer));

@@ -4,11 +4,12 @@ import dev.switchyard.protocol.codec.FrameCodecs;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline of an acquirer connection, in a fixed order: idle detection, the frame codec (frame decoder,
+ * The pipeline of an acquirer connection, in a fixed order: TLS when enabled, idle detection, the frame codec (frame decoder,
  * Protobuf decoder, length prepender, Protobuf encoder), the hello handler (which becomes admission and requests
  * once the acquirer is known), and the error handler last. New handlers for every connection.
  */
@@ -21,9 +22,11 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
   private final RequestMapper mapper;
   private final GatewayBackend backend;
   private final ChannelGroup connections;
+  private final GatewayTls tls;
 
   GatewayInitializer(GatewaySettings settings, NodeLoad node, GatewayStats stats, RequestValidator validator,
-      RequestMapper mapper, GatewayBackend backend, ChannelGroup connections) {
+      RequestMapper mapper, GatewayBackend backend, ChannelGroup connections, GatewayTls tls) {
+    this.tls = tls;
     this.settings = settings;
     this.node = node;
     this.stats = stats;
@@ -40,9 +43,14 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
       return;
     }
     connections.add(ch);
+    if (tls != null) {
+      SslHandler ssl = tls.newHandler(ch.alloc());
+      ssl.setHandshakeTimeoutMillis(settings.helloTimeout().toMillis());
+      ch.pipeline().addLast("tls", ssl);
+    }
     ch.pipeline().addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS));
     FrameCodecs.server(ch.pipeline(), settings.maxFrameBytes());
-    ch.pipeline().addLast("hello", new HelloHandler(settings, stats, backend.nodeName(), session()));
+    ch.pipeline().addLast("hello", new HelloHandler(settings, stats, backend.nodeName(), tls, session()));
     ch.pipeline().addLast("errors", new ConnectionErrors());
   }
 

@@ -48,10 +48,13 @@ public final class GatewayServer {
   private final EventLoopGroup workers;
   private final ChannelGroup connections = new DefaultChannelGroup("acquirers", GlobalEventExecutor.INSTANCE);
   private final NodeLoad load = new NodeLoad();
+  private final GatewayTls tls;
   private Channel serverChannel;
 
   private GatewayServer(GatewaySettings settings) {
+    settings.requireSafeTransport();
     this.settings = settings;
+    this.tls = settings.tls().enabled() ? GatewayTls.start(settings.tls()) : null;
     this.boss = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     this.workers = new MultiThreadIoEventLoopGroup(settings.ioThreads(), NioIoHandler.newFactory());
   }
@@ -75,7 +78,11 @@ public final class GatewayServer {
     };
     server.bind(new GatewayInitializer(settings, server.load, GatewayStats.get(system),
         new RequestValidator(settings.maxAmountMinor(), clock), new RequestMapper(cards), backend,
-        server.connections));
+        server.connections, server.tls));
+    if (server.tls != null) {
+      long every = server.tls.reloadInterval().toMillis();
+      server.boss.scheduleWithFixedDelay(server.tls::reloadIfChanged, every, every, TimeUnit.MILLISECONDS);
+    }
     CoordinatedShutdown shutdown = CoordinatedShutdown.get(system);
     shutdown.addTask(CoordinatedShutdown.PhaseServiceUnbind(), "gateway-unbind", server::unbind);
     shutdown.addTask(CoordinatedShutdown.PhaseServiceRequestsDone(), "gateway-drain", server::drain);
@@ -102,12 +109,17 @@ public final class GatewayServer {
       throw new IllegalStateException(
           "Cannot bind the acquirer gateway to " + settings.host() + ":" + settings.port() + ": " + e.getMessage(), e);
     }
-    log.info("Acquirer gateway listening on {}", serverChannel.localAddress());
+    log.info("Acquirer gateway listening on {} ({})", serverChannel.localAddress(), tls == null ? "plain TCP" : "TLS");
   }
 
   /** The address actually bound (the port may have been 0). */
   public InetSocketAddress address() {
     return (InetSocketAddress) serverChannel.localAddress();
+  }
+
+  /** TLS in force (certificate, expiry, last reload error), or null on a plain gateway. */
+  public java.util.Map<String, Object> tlsStatus() {
+    return tls == null ? null : tls.status();
   }
 
   public boolean isListening() {

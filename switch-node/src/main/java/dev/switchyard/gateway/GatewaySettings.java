@@ -22,7 +22,9 @@ public record GatewaySettings(
     int ioThreads,
     int writeBufferLow,
     int writeBufferHigh,
-    Map<String, String> acquirerSecrets) {
+    Map<String, String> acquirerSecrets,
+    GatewayTls.Settings tls,
+    boolean allowPlain) {
 
   public static GatewaySettings create(Config config) {
     Config g = config.getConfig("switch.gateway");
@@ -55,7 +57,30 @@ public record GatewaySettings(
         g.getInt("io-threads"),
         (int) g.getBytes("write-buffer-low").longValue(),
         (int) g.getBytes("write-buffer-high").longValue(),
-        Map.copyOf(secrets));
+        Map.copyOf(secrets),
+        GatewayTls.Settings.create(g),
+        g.getBoolean("allow-plain"));
+  }
+
+  /**
+   * Refuses plain TCP on an address beyond loopback unless {@code allow-plain} says so: card numbers and acquirer
+   * secrets would cross the network in clear.
+   */
+  void requireSafeTransport() {
+    if (tls.enabled() || allowPlain) {
+      return;
+    }
+    boolean loopback;
+    try {
+      java.net.InetAddress[] all = java.net.InetAddress.getAllByName(host);
+      loopback = java.util.Arrays.stream(all).allMatch(java.net.InetAddress::isLoopbackAddress);
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException("switch.gateway.host: unknown host '" + host + "'", e);
+    }
+    if (!loopback) {
+      throw new IllegalArgumentException("switch.gateway: plain TCP on " + host + " is beyond loopback; enable"
+          + " switch.gateway.tls, or set switch.gateway.allow-plain = on where the network is otherwise protected");
+    }
   }
 
   /** The node's in-flight slots authorizations may take; the rest is kept for payments already let in. */
@@ -71,6 +96,6 @@ public record GatewaySettings(
   @Override
   public String toString() {
     return "GatewaySettings[" + host + ":" + port + ", maxFrameBytes=" + maxFrameBytes + ", maxInFlight="
-        + maxInFlight + ", acquirers=" + acquirerSecrets.keySet() + "]";
+        + maxInFlight + ", tls=" + tls.enabled() + ", acquirers=" + acquirerSecrets.keySet() + "]";
   }
 }

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The first handler of a connection: waits for the hello, authenticates the acquirer, and replaces itself with
- * the admission and request handlers bound to that acquirer. Anything else first, a wrong secret, or no hello
+ * the admission and request handlers bound to that acquirer. On a TLS connection with a client certificate, the
+ * certificate must name the acquirer of the hello. Anything else first, a wrong secret, or no hello
  * within switch.gateway.hello-timeout is answered UNAUTHENTICATED and the connection closed.
  */
 final class HelloHandler extends SimpleChannelInboundHandler<AcquirerRequest> {
@@ -35,10 +36,13 @@ final class HelloHandler extends SimpleChannelInboundHandler<AcquirerRequest> {
   private final GatewayStats stats;
   private final String nodeName;
   private final Session session;
+  private final GatewayTls tls;
   private ScheduledFuture<?> deadline;
 
-  HelloHandler(GatewaySettings settings, GatewayStats stats, String nodeName, Session session) {
+  /** {@code tls} is null on a plain gateway. */
+  HelloHandler(GatewaySettings settings, GatewayStats stats, String nodeName, GatewayTls tls, Session session) {
     this.settings = settings;
+    this.tls = tls;
     this.stats = stats;
     this.nodeName = nodeName;
     this.session = session;
@@ -76,6 +80,14 @@ final class HelloHandler extends SimpleChannelInboundHandler<AcquirerRequest> {
       log.warn("Refused hello for acquirer id '{}' from {}", printable(id), ctx.channel().remoteAddress());
       refuse(ctx, Operation.HELLO, start, Responses.refusal(request.getCorrelationId(), ResultCode.UNAUTHENTICATED,
           "hello.secret", "unknown acquirer or wrong secret"));
+      return;
+    }
+    String certified = tls == null ? null : tls.certifiedAcquirer(ctx.channel());
+    if (certified != null && !certified.equals(id)) {
+      log.warn("Refused hello for acquirer id '{}' from {}: its client certificate names another acquirer",
+          printable(id), ctx.channel().remoteAddress());
+      refuse(ctx, Operation.HELLO, start, Responses.refusal(request.getCorrelationId(), ResultCode.UNAUTHENTICATED,
+          "hello.acquirer_id", "the client certificate is not this acquirer's"));
       return;
     }
     ctx.pipeline().addBefore(ctx.name(), "admission", session.admission(id));

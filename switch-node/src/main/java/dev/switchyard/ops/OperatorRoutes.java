@@ -81,9 +81,13 @@ public final class OperatorRoutes implements ManagementRouteProvider {
         path("stats", () -> get(() -> complete(json(StatusCodes.OK, stats())))));
   }
 
-  /** This node's gateway and risk decisions since start. */
+  /** This node's gateway (and its TLS certificate in force) and risk decisions since start. */
   private ObjectNode stats() {
     ObjectNode root = GatewayStats.get(system).toJson(NodeServices.get(system).nodeName());
+    var gateway = NodeServices.get(system).gateway();
+    if (gateway != null && gateway.tlsStatus() != null) {
+      root.set("tls", JSON.valueToTree(gateway.tlsStatus()));
+    }
     RiskSide risk = NodeServices.get(system).risk();
     if (risk != null) {
       root.set("risk", risk.statsJson());

@@ -62,7 +62,7 @@ class GatewayHandlersTest {
   private static GatewaySettings settings(int perConnection, int perNode) {
     return new GatewaySettings("127.0.0.1", 0, 65_536, perConnection, perNode, 0.5, Duration.ofSeconds(5),
         Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofSeconds(10),
-        100_000_000_000L, 0, 256, 1024, Map.of("acq-a", "secret-a"));
+        100_000_000_000L, 0, 256, 1024, Map.of("acq-a", "secret-a"), GatewayTls.Settings.off(), false);
   }
 
   private final FakeBackend backend = new FakeBackend();
@@ -71,8 +71,8 @@ class GatewayHandlersTest {
 
   private EmbeddedChannel channel(GatewaySettings settings) {
     GatewayInitializer init = new GatewayInitializer(settings, node, new GatewayStats(),
-        new RequestValidator(settings.maxAmountMinor(), Clock.systemUTC()), new RequestMapper(cards), backend, null);
-    return new EmbeddedChannel(new HelloHandler(settings, new GatewayStats(), backend.nodeName(), init.session()),
+        new RequestValidator(settings.maxAmountMinor(), Clock.systemUTC()), new RequestMapper(cards), backend, null, null);
+    return new EmbeddedChannel(new HelloHandler(settings, new GatewayStats(), backend.nodeName(), null, init.session()),
         new ConnectionErrors());
   }
 

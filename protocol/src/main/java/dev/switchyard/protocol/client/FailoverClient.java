@@ -38,6 +38,7 @@ public final class FailoverClient implements AutoCloseable {
   private volatile SwitchClient current;
   private int next;
   private volatile boolean moveRequested;
+  private volatile ClientTls tls;
 
   /** {@code first} is the index in {@code hosts} to try first, so many clients can spread over the nodes. */
   public FailoverClient(List<InetSocketAddress> hosts, int first, String acquirer, String secret, int maxAttempts,
@@ -52,6 +53,12 @@ public final class FailoverClient implements AutoCloseable {
     this.maxAttempts = maxAttempts;
     this.ownGroup = group == null;
     this.group = group != null ? group : new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  }
+
+  /** Connects over TLS from now on; null for plain TCP. */
+  public FailoverClient tls(ClientTls tls) {
+    this.tls = tls;
+    return this;
   }
 
   /** Connects (and says hello) now, so that a wrong address or secret shows up before the first request. */
@@ -122,7 +129,8 @@ public final class FailoverClient implements AutoCloseable {
       InetSocketAddress host = hosts.get(next);
       next = (next + 1) % hosts.size();
       try {
-        SwitchClient client = SwitchClient.connect(group, host.getHostString(), host.getPort(), Duration.ofSeconds(3));
+        SwitchClient client = SwitchClient.connect(group, host.getHostString(), host.getPort(), Duration.ofSeconds(3),
+            tls);
         AcquirerResponse hello = client.hello(acquirer, secret).get(10, TimeUnit.SECONDS);
         if (hello.getResult() != ResultCode.APPROVED) {
           client.close();

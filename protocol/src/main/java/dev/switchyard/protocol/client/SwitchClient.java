@@ -15,6 +15,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandler;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
@@ -44,9 +45,14 @@ public final class SwitchClient implements AutoCloseable {
 
   /** Connects with a private one-thread event loop, closed with the client. */
   public static SwitchClient connect(String host, int port, Duration timeout) throws IOException {
+    return connect(host, port, timeout, null);
+  }
+
+  /** Connects with a private one-thread event loop, over TLS unless {@code tls} is null. */
+  public static SwitchClient connect(String host, int port, Duration timeout, ClientTls tls) throws IOException {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
-      return connect(group, host, port, timeout, true);
+      return connect(group, host, port, timeout, tls, true);
     } catch (IOException | RuntimeException e) {
       group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.MILLISECONDS);
       throw e;
@@ -56,11 +62,17 @@ public final class SwitchClient implements AutoCloseable {
   /** Connects on a shared event loop group (many connections, as the load generator opens). */
   public static SwitchClient connect(EventLoopGroup group, String host, int port, Duration timeout)
       throws IOException {
-    return connect(group, host, port, timeout, false);
+    return connect(group, host, port, timeout, null, false);
   }
 
-  private static SwitchClient connect(EventLoopGroup group, String host, int port, Duration timeout, boolean owned)
+  /** Connects on a shared event loop group, over TLS unless {@code tls} is null. */
+  public static SwitchClient connect(EventLoopGroup group, String host, int port, Duration timeout, ClientTls tls)
       throws IOException {
+    return connect(group, host, port, timeout, tls, false);
+  }
+
+  private static SwitchClient connect(EventLoopGroup group, String host, int port, Duration timeout, ClientTls tls,
+      boolean owned) throws IOException {
     SwitchClient[] holder = new SwitchClient[1];
     Bootstrap bootstrap = new Bootstrap()
         .group(group)
@@ -70,6 +82,11 @@ public final class SwitchClient implements AutoCloseable {
         .handler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            if (tls != null) {
+              SslHandler ssl = tls.handler(ch.alloc(), host, port);
+              ssl.setHandshakeTimeoutMillis(timeout.toMillis());
+              ch.pipeline().addLast("tls", ssl);
+            }
             FrameCodecs.client(ch.pipeline(), 16 * 1024 * 1024);
             ch.pipeline().addLast("client", new Handler(() -> holder[0]));
           }
@@ -78,6 +95,15 @@ public final class SwitchClient implements AutoCloseable {
     if (!future.isSuccess()) {
       throw new IOException("Cannot connect to " + host + ":" + port + ": " + future.cause().getMessage(),
           future.cause());
+    }
+    SslHandler ssl = future.channel().pipeline().get(SslHandler.class);
+    if (ssl != null) {
+      var handshake = ssl.handshakeFuture().awaitUninterruptibly();
+      if (!handshake.isSuccess()) {
+        future.channel().close();
+        throw new IOException("TLS handshake with " + host + ":" + port + " failed: "
+            + handshake.cause().getMessage(), handshake.cause());
+      }
     }
     SwitchClient client = new SwitchClient(future.channel(), owned ? group : null);
     holder[0] = client;
