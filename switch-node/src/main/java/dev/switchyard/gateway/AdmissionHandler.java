@@ -9,8 +9,8 @@ import io.netty.channel.ChannelPromise;
 import io.netty.handler.timeout.IdleStateEvent;
 
 /**
- * What an authenticated connection lets in: nothing while the node drains (SHUTTING_DOWN), at most
- * switch.gateway.max-in-flight requests on this connection and max-in-flight-per-node on the node, an authorization
+ * What an authenticated connection lets in: nothing while the node drains (SHUTTING_DOWN), nothing beyond the
+ * acquirer's request rate on this node (RATE_LIMITED, with when to retry), at most switch.gateway.max-in-flight requests on this connection and max-in-flight-per-node on the node, an authorization
  * (a new payment) only while fewer than new-payment-share of either are taken, so that under overload the payments
  * already let in can be captured, voided or refunded (beyond the limits OVERLOADED at once, nothing done). Frees a request's slot
  * when its {@link Answer} goes out, and records it in the stats. Stops reading a connection whose answers are not
@@ -23,11 +23,14 @@ final class AdmissionHandler extends ChannelDuplexHandler {
   private final GatewaySettings settings;
   private final NodeLoad node;
   private final GatewayStats stats;
+  private final AcquirerLimits limits;
   private int inFlight;
   private boolean paused;
 
-  AdmissionHandler(String acquirerId, GatewaySettings settings, NodeLoad node, GatewayStats stats) {
+  AdmissionHandler(String acquirerId, GatewaySettings settings, NodeLoad node, GatewayStats stats,
+      AcquirerLimits limits) {
     this.acquirerId = acquirerId;
+    this.limits = limits;
     this.settings = settings;
     this.node = node;
     this.stats = stats;
@@ -57,8 +60,12 @@ final class AdmissionHandler extends ChannelDuplexHandler {
       ctx.fireChannelRead(msg);
       return;
     }
+    long wait;
     if (node.draining()) {
       refuse(ctx, request, ResultCode.SHUTTING_DOWN, "this node is shutting down; reconnect to another node");
+    } else if ((wait = limits.refuseRequestFor(acquirerId)) > 0) {
+      refuse(ctx, request, Responses.rateLimited(request.getCorrelationId(), "",
+          "more than " + limits.requestLimit(acquirerId) + " for this acquirer on this node", wait));
     } else if (inFlight >= (request.hasAuthorize() ? settings.maxNewPaymentsInFlightPerConnection()
         : settings.maxInFlight())) {
       refuse(ctx, request, ResultCode.OVERLOADED, request.hasAuthorize()
@@ -78,7 +85,10 @@ final class AdmissionHandler extends ChannelDuplexHandler {
   }
 
   private void refuse(ChannelHandlerContext ctx, AcquirerRequest request, ResultCode code, String reason) {
-    AcquirerResponse refusal = Responses.refusal(request.getCorrelationId(), code, "", reason);
+    refuse(ctx, request, Responses.refusal(request.getCorrelationId(), code, "", reason));
+  }
+
+  private void refuse(ChannelHandlerContext ctx, AcquirerRequest request, AcquirerResponse refusal) {
     stats.record(Responses.operation(request), acquirerId, refusal, 0, false);
     ctx.write(refusal, ctx.voidPromise());
   }

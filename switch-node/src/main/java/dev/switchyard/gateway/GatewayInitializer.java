@@ -23,10 +23,12 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
   private final GatewayBackend backend;
   private final ChannelGroup connections;
   private final GatewayTls tls;
+  private final AcquirerLimits limits;
 
   GatewayInitializer(GatewaySettings settings, NodeLoad node, GatewayStats stats, RequestValidator validator,
       RequestMapper mapper, GatewayBackend backend, ChannelGroup connections, GatewayTls tls) {
     this.tls = tls;
+    this.limits = new AcquirerLimits(settings.limits());
     this.settings = settings;
     this.node = node;
     this.stats = stats;
@@ -58,7 +60,12 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
     return new HelloHandler.Session() {
       @Override
       public AdmissionHandler admission(String acquirerId) {
-        return new AdmissionHandler(acquirerId, settings, node, stats);
+        return new AdmissionHandler(acquirerId, settings, node, stats, limits);
+      }
+
+      @Override
+      public AcquirerLimits limits() {
+        return limits;
       }
 
       @Override

@@ -24,7 +24,8 @@ public record GatewaySettings(
     int writeBufferHigh,
     Map<String, String> acquirerSecrets,
     GatewayTls.Settings tls,
-    boolean allowPlain) {
+    boolean allowPlain,
+    AcquirerLimits.Settings limits) {
 
   public static GatewaySettings create(Config config) {
     Config g = config.getConfig("switch.gateway");
@@ -59,7 +60,8 @@ public record GatewaySettings(
         (int) g.getBytes("write-buffer-high").longValue(),
         Map.copyOf(secrets),
         GatewayTls.Settings.create(g),
-        g.getBoolean("allow-plain"));
+        g.getBoolean("allow-plain"),
+        AcquirerLimits.Settings.create(g));
   }
 
   /**

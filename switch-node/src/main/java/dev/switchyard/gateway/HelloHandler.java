@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The first handler of a connection: waits for the hello, authenticates the acquirer, and replaces itself with
  * the admission and request handlers bound to that acquirer. On a TLS connection with a client certificate, the
- * certificate must name the acquirer of the hello. Anything else first, a wrong secret, or no hello
+ * certificate must name the acquirer of the hello. A source address with too many failed hellos, or an acquirer
+ * with its most connections to this node, is answered RATE_LIMITED (with when to retry). Anything else first, a wrong secret, or no hello
  * within switch.gateway.hello-timeout is answered UNAUTHENTICATED and the connection closed.
  */
 final class HelloHandler extends SimpleChannelInboundHandler<AcquirerRequest> {
@@ -30,6 +31,8 @@ final class HelloHandler extends SimpleChannelInboundHandler<AcquirerRequest> {
     AdmissionHandler admission(String acquirerId);
 
     RequestHandler requests(String acquirerId);
+
+    AcquirerLimits limits();
   }
 
   private final GatewaySettings settings;
@@ -71,12 +74,21 @@ final class HelloHandler extends SimpleChannelInboundHandler<AcquirerRequest> {
           ResultCode.UNAUTHENTICATED, "hello", "open the session with a successful hello first"));
       return;
     }
+    AcquirerLimits limits = session.limits();
+    java.net.SocketAddress from = ctx.channel().remoteAddress();
+    long blocked = limits.refuseHelloFor(from);
+    if (blocked > 0) {
+      refuse(ctx, Operation.HELLO, start, Responses.rateLimited(request.getCorrelationId(), "hello",
+          "more than " + limits.helloLimit() + " from this address", blocked));
+      return;
+    }
     String id = request.getHello().getAcquirerId();
     String expected = settings.acquirerSecrets().get(id);
     // Compare digests so neither the secret's content nor its length shows in the timing.
     boolean ok = MessageDigest.isEqual(digest(expected == null ? "\u0000no-such-acquirer" : expected),
         digest(request.getHello().getSecret())) && expected != null;
     if (!ok) {
+      limits.helloFailed(from);
       log.warn("Refused hello for acquirer id '{}' from {}", printable(id), ctx.channel().remoteAddress());
       refuse(ctx, Operation.HELLO, start, Responses.refusal(request.getCorrelationId(), ResultCode.UNAUTHENTICATED,
           "hello.secret", "unknown acquirer or wrong secret"));
@@ -84,12 +96,22 @@ final class HelloHandler extends SimpleChannelInboundHandler<AcquirerRequest> {
     }
     String certified = tls == null ? null : tls.certifiedAcquirer(ctx.channel());
     if (certified != null && !certified.equals(id)) {
+      limits.helloFailed(from);
       log.warn("Refused hello for acquirer id '{}' from {}: its client certificate names another acquirer",
           printable(id), ctx.channel().remoteAddress());
       refuse(ctx, Operation.HELLO, start, Responses.refusal(request.getCorrelationId(), ResultCode.UNAUTHENTICATED,
           "hello.acquirer_id", "the client certificate is not this acquirer's"));
       return;
     }
+    if (!limits.openConnection(id)) {
+      log.warn("Refused hello for acquirer id '{}' from {}: {} connections to this node already", printable(id),
+          from, limits.connectionLimit(id));
+      refuse(ctx, Operation.HELLO, start, Responses.rateLimited(request.getCorrelationId(), "hello",
+          "this acquirer has " + limits.connectionLimit(id) + " connections to this node, the most allowed",
+          settings.helloTimeout().toMillis()));
+      return;
+    }
+    ctx.channel().closeFuture().addListener(f -> limits.closeConnection(id));
     ctx.pipeline().addBefore(ctx.name(), "admission", session.admission(id));
     ctx.pipeline().replace(this, "requests", session.requests(id));
     AcquirerResponse accepted = AcquirerResponse.newBuilder()

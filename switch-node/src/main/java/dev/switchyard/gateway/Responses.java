@@ -32,6 +32,13 @@ final class Responses {
         .setCorrelationId(correlation).setResult(code).setField(field).setReason(reason).build();
   }
 
+  /** A RATE_LIMITED refusal that says when to try again. */
+  static AcquirerResponse rateLimited(long correlation, String field, String reason, long retryAfterMillis) {
+    return AcquirerResponse.newBuilder().setCorrelationId(correlation).setResult(ResultCode.RATE_LIMITED)
+        .setField(field).setReason(reason + "; retry after " + retryAfterMillis + " ms")
+        .setRetryAfterMs((int) Math.min(Integer.MAX_VALUE, retryAfterMillis)).build();
+  }
+
   /**
    * Writes a last answer, then closes this connection only. A connection whose answers are not being read gets
    * none: it is closed at once, since a last write would wait for a reader that never comes.

@@ -62,7 +62,8 @@ class GatewayHandlersTest {
   private static GatewaySettings settings(int perConnection, int perNode) {
     return new GatewaySettings("127.0.0.1", 0, 65_536, perConnection, perNode, 0.5, Duration.ofSeconds(5),
         Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofSeconds(10),
-        100_000_000_000L, 0, 256, 1024, Map.of("acq-a", "secret-a"), GatewayTls.Settings.off(), false);
+        100_000_000_000L, 0, 256, 1024, Map.of("acq-a", "secret-a"), GatewayTls.Settings.off(), false,
+        AcquirerLimits.Settings.none());
   }
 
   private final FakeBackend backend = new FakeBackend();

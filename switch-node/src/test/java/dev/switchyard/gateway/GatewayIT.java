@@ -289,6 +289,39 @@ public class GatewayIT {
   }
 
   @Test
+  void failedHellosFromOneAddressAreThrottledWhileAnOpenSessionGoesOn() throws Exception {
+    // A gateway of its own on this node, so that the address it throttles is not the other tests'.
+    GatewaySettings throttled = GatewaySettings.create(ConfigFactory.parseMap(Map.of(
+            "switch.gateway.port", 0,
+            "switch.gateway.io-threads", 1,
+            "switch.gateway.limits.failed-hellos", 3,
+            "switch.gateway.limits.failed-hello-window", "1h"))
+        .withFallback(node.system().settings().config()));
+    GatewayServer second = GatewayServer.start(node.system(), throttled,
+        new dev.switchyard.payment.CardProtector("a-test-key-of-enough-length"), java.time.Clock.systemUTC(),
+        "throttled");
+    int p = second.address().getPort();
+    try (SwitchClient open = SwitchClient.connect("127.0.0.1", p, Duration.ofSeconds(5))) {
+      assertThat(open.hello("demo", SECRET).get(5, TimeUnit.SECONDS).getResult()).isEqualTo(ResultCode.APPROVED);
+      for (int i = 0; i < 3; i++) {
+        try (SwitchClient guess = SwitchClient.connect("127.0.0.1", p, Duration.ofSeconds(5))) {
+          assertThat(guess.hello("demo", "guess-" + i).get(5, TimeUnit.SECONDS).getResult())
+              .isEqualTo(ResultCode.UNAUTHENTICATED);
+        }
+      }
+      try (SwitchClient late = SwitchClient.connect("127.0.0.1", p, Duration.ofSeconds(5))) {
+        AcquirerResponse refused = late.hello("demo", SECRET).get(5, TimeUnit.SECONDS);
+        assertThat(refused.getResult()).as("even the right secret, unchecked").isEqualTo(ResultCode.RATE_LIMITED);
+        assertThat(refused.getField()).isEqualTo("hello");
+        assertThat(refused.getRetryAfterMs()).isPositive();
+        late.closed().get(5, TimeUnit.SECONDS);
+      }
+      assertThat(call(open, get("pay_0123456789abcdef0123456789abcdef")).getResult())
+          .isEqualTo(ResultCode.NOT_FOUND);
+    }
+  }
+
+  @Test
   void aClientThatNeverSaysHelloIsDisconnected() throws Exception {
     try (SwitchClient client = connect()) {
       List<AcquirerResponse> unsolicited = new ArrayList<>();

@@ -166,16 +166,16 @@ public class GatewayTlsIT {
   }
 
   @Test
-  void aGatewayThatRequiresClientCertificatesRefusesOthersAndAllowsTls12WhenSet() throws Exception {
-    GatewaySettings base = GatewaySettings.create(node.system().settings().config());
-    GatewayTls.Settings t = base.tls();
-    GatewaySettings strict = new GatewaySettings(base.host(), 0, base.maxFrameBytes(), base.maxInFlight(),
-        base.maxInFlightPerNode(), base.newPaymentShare(), base.requestTimeout(), base.issuerTimeout(),
-        base.helloTimeout(), base.idleTimeout(), base.drainTimeout(), base.maxAmountMinor(), 1,
-        base.writeBufferLow(), base.writeBufferHigh(), base.acquirerSecrets(),
-        new GatewayTls.Settings(true, t.certificate(), t.privateKey(), List.of("TLSv1.3", "TLSv1.2"),
-            io.netty.handler.ssl.ClientAuth.REQUIRE, t.trustedClientCas(), Map.of("acq-a", "acq-a"),
-            t.reloadInterval(), "jdk"), false);
+  void aGatewayThatRequiresClientCertificatesRefusesOthersMapsNamesAndAllowsTls12WhenSet() throws Exception {
+    GatewaySettings strict = GatewaySettings.create(ConfigFactory.parseMap(Map.of(
+            "switch.gateway.port", 0,
+            "switch.gateway.io-threads", 1,
+            "switch.gateway.tls.protocols", List.of("TLSv1.3", "TLSv1.2"),
+            "switch.gateway.tls.client-auth", "require",
+            "switch.gateway.tls.provider", "jdk",
+            "switch.gateway.tls.client-identities",
+            List.of(Map.of("common-name", "gw.acq-b.example", "acquirer", "acq-b"))))
+        .withFallback(node.system().settings().config()));
     // A second gateway on the same node, stopped with it.
     GatewayServer second = GatewayServer.start(node.system(), strict,
         new CardProtector("a-test-key-of-enough-length"), Clock.systemUTC(), "strict");
@@ -188,6 +188,16 @@ public class GatewayTlsIT {
     try (SwitchClient client = SwitchClient.connect("127.0.0.1", strictPort, Duration.ofSeconds(5),
         ClientTls.of(serverCa, acqA, acqAKey, List.of("TLSv1.2")))) {
       assertThat(hello(client, "acq-a", "secret-a").getResult()).isEqualTo(ResultCode.APPROVED);
+    }
+    // A common name mapped to its acquirer: that acquirer's hello, and no other.
+    X509Bundle b = client("CN=gw.acq-b.example", acquirerCa, Instant.now().plus(30, ChronoUnit.DAYS));
+    ClientTls asB = ClientTls.of(serverCa, write("acq-b.pem", b.getCertificatePEM()),
+        write("acq-b.key", b.getPrivateKeyPEM()));
+    try (SwitchClient client = SwitchClient.connect("127.0.0.1", strictPort, Duration.ofSeconds(5), asB)) {
+      assertThat(hello(client, "acq-b", "secret-b").getResult()).isEqualTo(ResultCode.APPROVED);
+    }
+    try (SwitchClient client = SwitchClient.connect("127.0.0.1", strictPort, Duration.ofSeconds(5), asB)) {
+      assertThat(hello(client, "gw.acq-b.example", "secret-b").getResult()).isEqualTo(ResultCode.UNAUTHENTICATED);
     }
   }
 
