@@ -40,6 +40,8 @@ public final class IsoMessages {
   public static final String ECHO = "301";
 
   private static final MessageFactory<IsoMessage> FACTORY = factory();
+  private static final java.util.Set<Integer> READ_TYPES =
+      java.util.Arrays.stream(TYPES).boxed().collect(java.util.stream.Collectors.toUnmodifiableSet());
 
   private IsoMessages() {}
 
@@ -135,6 +137,12 @@ public final class IsoMessages {
 
   /** Parses one message (without its length header). */
   public static IsoMessage parse(byte[] bytes) throws ParseException {
+    // Checked here, not by j8583: it logs a message of a type it has no parse map for, content and all (a card
+    // number in field 2 would end up in the log).
+    int type = bytes.length < 2 ? -1 : ((bytes[0] & 0xff) << 8) | (bytes[1] & 0xff);
+    if (!READ_TYPES.contains(type)) {
+      throw new ParseException("a message type the link does not read", 0);
+    }
     try {
       IsoMessage m = FACTORY.parseMessage(bytes, 0);
       if (m == null) {
