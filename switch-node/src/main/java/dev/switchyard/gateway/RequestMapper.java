@@ -40,10 +40,12 @@ final class RequestMapper {
         Card card = cards.protect(a.getCard().getPan(), a.getCard().getExpiryMonth(), a.getCard().getExpiryYear());
         Money amount = Money.fromProto(a.getAmount());
         Pan pan = new Pan(a.getCard().getPan());
+        java.util.List<String> earlier = cards.earlierHashes(a.getCard().getPan());
         Presentment presentment = new Presentment(a.getDeviceId(), RequestValidator.canonicalIp(a.getIpAddress()),
             a.getChannel(), a.getMerchantCategory(), a.getMerchantCountry());
         yield new Dispatch(PaymentIds.derive(acquirerId, a.getAcquirerReference()), r -> new PaymentCommand.Authorize(
-            rid, acquirerId, a.getAcquirerReference(), a.getMerchantId(), amount, card, pan, presentment, r), true);
+            rid, acquirerId, a.getAcquirerReference(), a.getMerchantId(), amount, card, pan, presentment,
+            earlier, r), true);
       }
       case INCREMENT -> {
         Money amount = Money.fromProto(request.getIncrement().getAmount());

@@ -163,8 +163,7 @@ public final class SwitchNode implements AutoCloseable {
     GatewayServer gateway = null;
     try {
       if (config.getBoolean("switch.gateway.enabled")) {
-        CardProtector cards = new CardProtector(
-            config.hasPath("switch.card.pan-hash-key") ? config.getString("switch.card.pan-hash-key") : null);
+        CardProtector cards = CardProtector.create(config);
         gateway = GatewayServer.start(system, GatewaySettings.create(config), cards, clock, nodeName);
       }
       NodeServices.get(system).register(nodeName, gateway, dataSource);

@@ -20,6 +20,7 @@ record Origin(
   }
 
   Card cardData() {
-    return new Card(card.getBin(), card.getLast4(), card.getPanHash(), card.getExpiryMonth(), card.getExpiryYear());
+    return new Card(card.getBin(), card.getLast4(), card.getPanHash(), card.getExpiryMonth(), card.getExpiryYear(),
+        card.getPanHashKeyId());
   }
 }

@@ -16,6 +16,11 @@ public sealed interface PaymentCommand extends CborSerializable {
     /** Digest of the parameters (everything but the request id and the reply address). */
     long paramsHash();
 
+    /** Whether {@code stored}, the digest of an earlier request, says that request had these parameters. */
+    default boolean sameParams(long stored) {
+      return stored == paramsHash();
+    }
+
     /** How a refusal in a phase that does not take this command names it. */
     String operation();
   }
@@ -28,11 +33,21 @@ public sealed interface PaymentCommand extends CborSerializable {
   /**
    * Creates the payment and asks the issuer. {@code pan} goes to the issuer and nowhere else (see {@link Pan});
    * the parameters' digest uses the card's keyed hash. The presentment is recorded, not part of the digest: a
-   * retry is the same request whatever the device said the second time.
+   * retry is the same request whatever the device said the second time. {@code earlierPanHashes} are the card's
+   * hashes under the card-hash keys before the newest: a retry of a request made before a key rotation is still
+   * the same request.
    */
   record Authorize(
       String requestId, String acquirerId, String reference, String merchantId, Money amount, Card card, Pan pan,
-      Presentment presentment, ActorRef<Reply> replyTo) implements AcquirerCommand {
+      Presentment presentment, java.util.List<String> earlierPanHashes, ActorRef<Reply> replyTo)
+      implements AcquirerCommand {
+
+    /** An authorization of a card hashed under the only key. */
+    public Authorize(String requestId, String acquirerId, String reference, String merchantId, Money amount,
+        Card card, Pan pan, Presentment presentment, ActorRef<Reply> replyTo) {
+      this(requestId, acquirerId, reference, merchantId, amount, card, pan, presentment, java.util.List.of(),
+          replyTo);
+    }
 
     /** An authorization without a presentment. */
     public Authorize(String requestId, String acquirerId, String reference, String merchantId, Money amount,
@@ -42,8 +57,17 @@ public sealed interface PaymentCommand extends CborSerializable {
 
     @Override
     public long paramsHash() {
-      return ParamsHash.of("authorize", acquirerId, reference, merchantId, amount, card.panHash(),
-          card.expiryMonth(), card.expiryYear());
+      return paramsHash(card.panHash());
+    }
+
+    @Override
+    public boolean sameParams(long stored) {
+      return stored == paramsHash() || earlierPanHashes.stream().anyMatch(h -> stored == paramsHash(h));
+    }
+
+    private long paramsHash(String panHash) {
+      return ParamsHash.of("authorize", acquirerId, reference, merchantId, amount, panHash, card.expiryMonth(),
+          card.expiryYear());
     }
 
     @Override

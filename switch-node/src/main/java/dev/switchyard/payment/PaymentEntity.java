@@ -259,7 +259,7 @@ public final class PaymentEntity
     }
     Answers.Answer earlier = p.core().answers().get(r.requestId());
     if (earlier != null) {
-      return Effect().reply(r.replyTo(), earlier.paramsHash() == r.paramsHash()
+      return Effect().reply(r.replyTo(), r.sameParams(earlier.paramsHash())
           ? earlier.reply().asReplay() : Reply.requestIdTaken(r.requestId(), p.view()));
     }
     if (p instanceof Open open && open.pending() != null) {
@@ -358,7 +358,7 @@ public final class PaymentEntity
 
   /** The same authorization again while the issuer decides: answered with the decision. */
   private ReplyEffect<PaymentEvent, Payment> awaitDecision(Authorizing s, Authorize a) {
-    if (!a.requestId().equals(s.origin().requestId()) || a.paramsHash() != s.origin().paramsHash()) {
+    if (!a.requestId().equals(s.origin().requestId()) || !a.sameParams(s.origin().paramsHash())) {
       return Effect().reply(a.replyTo(), Reply.referenceTaken(s.view()));
     }
     awaitingDecision.add(a.replyTo());

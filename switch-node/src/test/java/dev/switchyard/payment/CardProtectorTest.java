@@ -35,7 +35,7 @@ class CardProtectorTest {
   @Test
   void aShortOrMissingKeyIsRefusedAtStart() {
     assertThatThrownBy(() -> new CardProtector("short")).hasMessageContaining("pan-hash-key");
-    assertThatThrownBy(() -> new CardProtector(null)).hasMessageContaining("pan-hash-key");
+    assertThatThrownBy(() -> new CardProtector((String) null)).hasMessageContaining("pan-hash-key");
   }
 
   @Test
@@ -46,6 +46,26 @@ class CardProtectorTest {
     assertThat(PaymentIds.derive("ac", "qorder-1")).isNotEqualTo(id);
     assertThat(PaymentIds.isWellFormed(id)).isTrue();
     assertThat(PaymentIds.isWellFormed("pay_XYZ")).isFalse();
+  }
+
+  @Test
+  void afterARotationNewCardsAreHashedUnderTheNewKeyAndTheOldHashesStayComputable() {
+    CardProtector before = new CardProtector(List.of(new CardProtector.Key("k1", "the-first-card-hash-key")));
+    CardProtector after = new CardProtector(List.of(new CardProtector.Key("k2", "the-second-card-hash-key"),
+        new CardProtector.Key("k1", "the-first-card-hash-key")));
+    Card old = before.protect("5555555555554444", 12, 2030);
+    Card now = after.protect("5555555555554444", 12, 2030);
+    assertThat(old.panHashKeyId()).isEqualTo("k1");
+    assertThat(now.panHashKeyId()).isEqualTo("k2");
+    assertThat(now.panHash()).isNotEqualTo(old.panHash());
+    assertThat(after.earlierHashes("5555555555554444")).containsExactly(old.panHash());
+    assertThat(before.earlierHashes("5555555555554444")).isEmpty();
+    // The key without an id is the one configured before ids: its hashes are what they always were.
+    assertThat(new CardProtector(List.of(new CardProtector.Key("", "the-first-card-hash-key")))
+        .hash("5555555555554444")).isEqualTo(old.panHash());
+    assertThatThrownBy(() -> new CardProtector(List.of(new CardProtector.Key("k1", "the-first-card-hash-key"),
+        new CardProtector.Key("k1", "the-second-card-hash-key")))).hasMessageContaining("same id");
+    assertThatThrownBy(() -> new CardProtector.Key("k3", "short")).hasMessageContaining("k3");
   }
 
   @Test
