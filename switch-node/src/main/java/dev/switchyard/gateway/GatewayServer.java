@@ -63,6 +63,10 @@ public final class GatewayServer {
   public static GatewayServer start(ActorSystem<?> system, GatewaySettings settings, CardProtector cards,
       Clock clock, String nodeName) {
     GatewayServer server = new GatewayServer(settings);
+    if (!settings.acquirersWithPlainSecrets().isEmpty()) {
+      log.warn("Acquirers with a secret in clear in the configuration (development only): {}",
+          settings.acquirersWithPlainSecrets());
+    }
     ClusterSharding sharding = ClusterSharding.get(system);
     GatewayBackend backend = new GatewayBackend() {
       @Override

@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-/** {@code switch.gateway}, read once at start. Acquirer secrets are never part of the text form. */
+/**
+ * {@code switch.gateway}, read once at start. {@code acquirerSecrets} holds what each acquirer's secret is kept as
+ * ({@link AcquirerSecret}), never part of the text form.
+ */
 public record GatewaySettings(
     String host,
     int port,
@@ -31,16 +34,29 @@ public record GatewaySettings(
     Config g = config.getConfig("switch.gateway");
     Map<String, String> secrets = new HashMap<>();
     Config acquirers = g.getConfig("acquirers");
+    for (String id : acquirers.root().keySet()) {
+      String stored = acquirers.getString("\"" + id + "\"");
+      AcquirerSecret.check("switch.gateway.acquirers." + id, stored);
+      secrets.put(id, stored);
+    }
     if (g.hasPath("acquirers-file") && !g.getString("acquirers-file").isBlank()) {
-      // A mounted Secret: `id = secret` lines (HOCON or properties), added to (and overriding) the above.
+      // A mounted Secret: `id = "sha256:…"` lines (HOCON or properties), added to (and overriding) the above. Only
+      // salted digests: a file that holds secrets in clear is refused, naming the acquirer.
       java.io.File file = new java.io.File(g.getString("acquirers-file"));
       if (!file.isFile()) {
         throw new IllegalArgumentException("switch.gateway.acquirers-file: no file at " + file);
       }
-      acquirers = com.typesafe.config.ConfigFactory.parseFile(file).withFallback(acquirers);
-    }
-    for (String id : acquirers.root().keySet()) {
-      secrets.put(id, acquirers.getString(id));
+      Config fromFile = com.typesafe.config.ConfigFactory.parseFile(file);
+      for (String id : fromFile.root().keySet()) {
+        String stored = fromFile.getString("\"" + id + "\"");
+        String where = "switch.gateway.acquirers-file (" + file + "), acquirer '" + id + "'";
+        if (!AcquirerSecret.isHashed(stored)) {
+          throw new IllegalArgumentException(where + ": a secret in clear; store its salted digest instead"
+              + " (bin/switch hash-secret)");
+        }
+        AcquirerSecret.check(where, stored);
+        secrets.put(id, stored);
+      }
     }
     return new GatewaySettings(
         g.getString("host"),
@@ -83,6 +99,12 @@ public record GatewaySettings(
       throw new IllegalArgumentException("switch.gateway: plain TCP on " + host + " is beyond loopback; enable"
           + " switch.gateway.tls, or set switch.gateway.allow-plain = on where the network is otherwise protected");
     }
+  }
+
+  /** The acquirers whose secret is kept in clear (a development overlay's configuration). */
+  java.util.List<String> acquirersWithPlainSecrets() {
+    return acquirerSecrets.entrySet().stream().filter(e -> !AcquirerSecret.isHashed(e.getValue()))
+        .map(Map.Entry::getKey).sorted().toList();
   }
 
   /** The node's in-flight slots authorizations may take; the rest is kept for payments already let in. */

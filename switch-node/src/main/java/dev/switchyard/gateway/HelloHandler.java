@@ -1,15 +1,12 @@
 package dev.switchyard.gateway;
 
 import dev.switchyard.gateway.GatewayStats.Operation;
-import dev.switchyard.payment.Sha256;
 import dev.switchyard.protocol.v1.AcquirerRequest;
 import dev.switchyard.protocol.v1.AcquirerResponse;
 import dev.switchyard.protocol.v1.HelloAccepted;
 import dev.switchyard.protocol.v1.ResultCode;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -25,6 +22,8 @@ import org.slf4j.LoggerFactory;
 final class HelloHandler extends SimpleChannelInboundHandler<AcquirerRequest> {
 
   private static final Logger log = LoggerFactory.getLogger(HelloHandler.class);
+  /** What an unknown acquirer's hello is compared with, so that it takes as long as a wrong secret. */
+  private static final String UNKNOWN = AcquirerSecret.hash(AcquirerSecret.generate());
 
   /** What the handlers of an authenticated connection are made of. */
   interface Session {
@@ -83,10 +82,10 @@ final class HelloHandler extends SimpleChannelInboundHandler<AcquirerRequest> {
       return;
     }
     String id = request.getHello().getAcquirerId();
-    String expected = settings.acquirerSecrets().get(id);
-    // Compare digests so neither the secret's content nor its length shows in the timing.
-    boolean ok = MessageDigest.isEqual(digest(expected == null ? "\u0000no-such-acquirer" : expected),
-        digest(request.getHello().getSecret())) && expected != null;
+    String stored = settings.acquirerSecrets().get(id);
+    // Digests compared in constant time; an unknown acquirer costs the same as a wrong secret.
+    boolean ok = AcquirerSecret.matches(stored == null ? UNKNOWN : stored, request.getHello().getSecret())
+        && stored != null;
     if (!ok) {
       limits.helloFailed(from);
       log.warn("Refused hello for acquirer id '{}' from {}", printable(id), ctx.channel().remoteAddress());
@@ -129,10 +128,6 @@ final class HelloHandler extends SimpleChannelInboundHandler<AcquirerRequest> {
   private void refuse(ChannelHandlerContext ctx, Operation op, long start, AcquirerResponse refusal) {
     stats.record(op, "", refusal, System.nanoTime() - start, false);
     Responses.closeWith(ctx, refusal);
-  }
-
-  private static byte[] digest(String s) {
-    return Sha256.get().digest(s.getBytes(StandardCharsets.UTF_8));
   }
 
   private static String printable(String s) {

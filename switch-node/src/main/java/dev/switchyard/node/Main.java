@@ -13,7 +13,8 @@ import picocli.CommandLine.Option;
 /** The {@code switch} command: {@code switch node} runs a node, {@code switch client} talks to one. */
 @Command(name = "switch", mixinStandardHelpOptions = true, version = "switch 0.1.0",
     description = "A clustered card-payment switch.",
-    subcommands = {Main.Node.class, Main.LocalCluster.class, Main.IssuerSim.class, ClientCommand.class})
+    subcommands = {Main.Node.class, Main.LocalCluster.class, Main.IssuerSim.class, ClientCommand.class,
+        Main.HashSecret.class})
 public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -84,6 +85,42 @@ public final class Main implements Runnable {
         }
       }, "switch-exit"));
       node.system().getWhenTerminated().toCompletableFuture().join();
+      return 0;
+    }
+  }
+
+  /** Prints an acquirers-file line holding the salted digest of an acquirer's secret (read from stdin). */
+  @Command(name = "hash-secret", mixinStandardHelpOptions = true,
+      description = "Print the acquirers-file line for an acquirer: its id and the salted digest of its secret,"
+          + " read from standard input (or made up with --generate, and then printed on standard error).")
+  static final class HashSecret implements Callable<Integer> {
+
+    @Option(names = "--acquirer", required = true, description = "The acquirer's id.")
+    String acquirer;
+
+    @Option(names = "--generate", description = "Make up a new random secret instead of reading one.")
+    boolean generate;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+      String secret;
+      if (generate) {
+        secret = dev.switchyard.gateway.AcquirerSecret.generate();
+        spec.commandLine().getErr().println("secret for " + acquirer + ": " + secret);
+        spec.commandLine().getErr().flush();
+      } else {
+        secret = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+            java.nio.charset.StandardCharsets.UTF_8)).readLine();
+        if (secret == null || secret.isBlank()) {
+          spec.commandLine().getErr().println("no secret on standard input");
+          return 2;
+        }
+      }
+      spec.commandLine().getOut().println(acquirer + " = \"" + dev.switchyard.gateway.AcquirerSecret.hash(secret.strip())
+          + "\"");
+      spec.commandLine().getOut().flush();
       return 0;
     }
   }

@@ -53,7 +53,8 @@ public class GatewayIT {
   static SwitchNode startNode() throws java.io.IOException {
     // A second and a third acquirer, the way a deployment adds them: a file of `id = secret` lines.
     Path acquirers = dataDir.resolve("acquirers.conf");
-    java.nio.file.Files.writeString(acquirers, "acq-a = \"secret-a\"\nacq-b = \"secret-b\"\n");
+    java.nio.file.Files.writeString(acquirers, "acq-a = \"" + AcquirerSecret.hash("secret-a") + "\"\nacq-b = \""
+        + AcquirerSecret.hash("secret-b") + "\"\n");
     return SwitchNode.start(SwitchNode.loadConfig("local", ConfigFactory.parseMap(Map.ofEntries(
         Map.entry("switch.gateway.acquirers-file", acquirers.toString()),
         Map.entry("pekko.remote.artery.canonical.port", 0),

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
 import dev.switchyard.node.SwitchNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What the gateway's transport settings let a node start with, and how a wrong one is named. */
 class GatewaySettingsTest {
@@ -57,5 +60,32 @@ class GatewaySettingsTest {
         "switch.gateway.tls.certificate", "/nowhere/tls.crt", "switch.gateway.tls.private-key", "/nowhere/tls.key"));
     assertThatThrownBy(() -> GatewayTls.start(s.tls()))
         .hasMessageContaining("switch.gateway.tls").hasMessageContaining("/nowhere/tls.crt");
+  }
+
+  @Test
+  void acquirerSecretsAreKeptAsSaltedDigestsAndCheckedInConstantTime() {
+    String stored = AcquirerSecret.hash("a long random secret");
+    assertThat(stored).startsWith("sha256:").doesNotContain("a long random secret");
+    assertThat(AcquirerSecret.hash("a long random secret")).as("salted").isNotEqualTo(stored);
+    assertThat(AcquirerSecret.matches(stored, "a long random secret")).isTrue();
+    assertThat(AcquirerSecret.matches(stored, "a long random secreT")).isFalse();
+    assertThat(AcquirerSecret.matches("plain-from-a-dev-overlay", "plain-from-a-dev-overlay")).isTrue();
+    assertThat(AcquirerSecret.generate()).hasSize(43).isNotEqualTo(AcquirerSecret.generate());
+  }
+
+  @Test
+  void anAcquirersFileWithASecretInClearOrABrokenDigestIsRefusedNamingTheAcquirer(@TempDir Path dir)
+      throws Exception {
+    Path clear = Files.writeString(dir.resolve("clear.conf"), "acq-a = \"" + AcquirerSecret.hash("s-a")
+        + "\"\nacq-b = \"in-clear\"\n");
+    assertThatThrownBy(() -> settings(Map.of("switch.gateway.acquirers-file", clear.toString())))
+        .hasMessageContaining("acquirer 'acq-b'").hasMessageContaining("in clear").hasMessageNotContaining("in-clear");
+    Path broken = Files.writeString(dir.resolve("broken.conf"), "acq-c = \"sha256:00ff:abc\"\n");
+    assertThatThrownBy(() -> settings(Map.of("switch.gateway.acquirers-file", broken.toString())))
+        .hasMessageContaining("acquirer 'acq-c'").hasMessageContaining("sha256:<salt");
+    Path good = Files.writeString(dir.resolve("good.conf"), "acq-a = \"" + AcquirerSecret.hash("s-a") + "\"\n");
+    GatewaySettings s = settings(Map.of("switch.gateway.acquirers-file", good.toString()));
+    assertThat(AcquirerSecret.matches(s.acquirerSecrets().get("acq-a"), "s-a")).isTrue();
+    assertThat(s.acquirersWithPlainSecrets()).containsExactly("demo");
   }
 }

@@ -61,7 +61,8 @@ public class GatewayTlsIT {
     Files.createSymbolicLink(dir.resolve("tls.crt"), Path.of("..data", "tls.crt"));
     Files.createSymbolicLink(dir.resolve("tls.key"), Path.of("..data", "tls.key"));
     Files.createSymbolicLink(dir.resolve("..data"), Path.of("..v1"));
-    Path acquirers = write("acquirers.conf", "acq-a = \"secret-a\"\nacq-b = \"secret-b\"\n");
+    Path acquirers = write("acquirers.conf", "acq-a = \"" + AcquirerSecret.hash("secret-a") + "\"\nacq-b = \""
+        + AcquirerSecret.hash("secret-b") + "\"\n");
     node = SwitchNode.start(SwitchNode.loadConfig("local", ConfigFactory.parseMap(Map.ofEntries(
         Map.entry("switch.gateway.acquirers-file", acquirers.toString()),
         Map.entry("pekko.remote.artery.canonical.port", 0),
