@@ -88,7 +88,9 @@ final class HelloHandler extends SimpleChannelInboundHandler<AcquirerRequest> {
         && stored != null;
     if (!ok) {
       limits.helloFailed(from);
-      log.warn("Refused hello for acquirer id '{}' from {}", printable(id), ctx.channel().remoteAddress());
+      // An id that is no acquirer's is not logged: it may be a secret typed in the wrong field.
+      log.warn("Refused hello for acquirer id {} from {}", stored == null ? "(not an acquirer's)"
+          : "'" + printable(id) + "'", ctx.channel().remoteAddress());
       refuse(ctx, Operation.HELLO, start, Responses.refusal(request.getCorrelationId(), ResultCode.UNAUTHENTICATED,
           "hello.secret", "unknown acquirer or wrong secret"));
       return;
