@@ -62,7 +62,9 @@ class GatewayOverloadIT {
         "pekko.management.http.port", 0,
         "switch.metrics.enabled", false,
         "switch.data-dir", dataDir.toString(),
-        "switch.gateway.port", 0));
+        "switch.gateway.port", 0,
+        // The node's shedding is the subject, not an acquirer's rate (AcquirerLimitsIT's).
+        "switch.gateway.limits.requests-per-period", 0));
     config.putAll(extra);
     node = SwitchNode.start(SwitchNode.loadConfig("local", ConfigFactory.parseMap(config)));
     return node;
