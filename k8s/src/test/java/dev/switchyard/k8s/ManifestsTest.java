@@ -13,6 +13,10 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
@@ -39,7 +43,7 @@ class ManifestsTest {
     Rendered r = Rendered.of(overlay);
     assertThat(r.objects()).extracting(HasMetadata::getKind)
         .contains("Namespace", "Deployment", "StatefulSet", "Service", "Role", "RoleBinding", "ServiceAccount",
-            "PodDisruptionBudget", "ConfigMap");
+            "PodDisruptionBudget", "ConfigMap", "NetworkPolicy");
     for (HasMetadata o : r.objects()) {
       // Strict: the model keeps fields it does not know aside; a typo or a field in the wrong place lands there.
       List<String> unknown = new ArrayList<>();
@@ -48,6 +52,46 @@ class ManifestsTest {
       assertThat(o.getMetadata().getNamespace() == null || o.getMetadata().getNamespace().equals("payment-switch"))
           .as("namespace of %s", o.getMetadata().getName()).isTrue();
     }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"harvester", "mayastor", "vitastor", "local"})
+  void networkPoliciesLetInOnlyWhoNeedsEachPort(String overlay) throws Exception {
+    Rendered r = Rendered.of(overlay);
+    NetworkPolicy deny = r.one(NetworkPolicy.class, "default-deny-ingress");
+    assertThat(deny.getSpec().getPodSelector().getMatchLabels()).isNullOrEmpty();
+    assertThat(deny.getSpec().getPolicyTypes()).containsExactly("Ingress");
+    assertThat(deny.getSpec().getIngress()).isNullOrEmpty();
+    // Each port of each app, and who may reach it: pods by app label, namespaces by name, or address ranges.
+    Map<String, java.util.Set<String>> allowed = new java.util.TreeMap<>();
+    for (NetworkPolicy p : r.all(NetworkPolicy.class)) {
+      String app = p.getSpec().getPodSelector().getMatchLabels() == null ? "*"
+          : p.getSpec().getPodSelector().getMatchLabels().get("app");
+      for (NetworkPolicyIngressRule rule : p.getSpec().getIngress() == null ? List.<NetworkPolicyIngressRule>of()
+          : p.getSpec().getIngress()) {
+        assertThat(rule.getPorts()).as("%s: a rule without ports opens every port", p.getMetadata().getName())
+            .isNotEmpty();
+        for (NetworkPolicyPort port : rule.getPorts()) {
+          for (NetworkPolicyPeer peer : rule.getFrom()) {
+            String who = peer.getIpBlock() != null ? "cidr " + peer.getIpBlock().getCidr()
+                : peer.getNamespaceSelector() != null
+                    ? "namespace " + peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name")
+                    : "app " + peer.getPodSelector().getMatchLabels().get("app");
+            allowed.computeIfAbsent(app + ":" + port.getPort().getIntVal(), k -> new java.util.TreeSet<>()).add(who);
+          }
+        }
+      }
+    }
+    String acquirers = overlay.equals("local") ? "cidr 0.0.0.0/0" : "cidr 192.0.2.0/24";
+    assertThat(allowed).containsExactlyInAnyOrderEntriesOf(Map.of(
+        "switch:7700", java.util.Set.of(acquirers),
+        "switch:7626", java.util.Set.of("namespace payment-switch-operators", "app switch"),
+        "switch:9095", java.util.Set.of("namespace payment-switch-operators"),
+        "switch:17355", java.util.Set.of("app switch"),
+        "postgres:5432", java.util.Set.of("app switch", "app quickwit"),
+        "pulsar:6650", java.util.Set.of("app switch", "namespace payment-switch-operators"),
+        "pulsar:8080", java.util.Set.of("app switch", "namespace payment-switch-operators"),
+        "quickwit:7280", java.util.Set.of("app switch", "namespace payment-switch-operators")));
   }
 
   @ParameterizedTest
