@@ -13,7 +13,16 @@ import java.util.regex.Pattern;
  * JDBC (through HOCON substitution) and the project's own pool (schema migration, deadlines, mirror offsets).
  */
 public record DatabaseSettings(
-    Vendor vendor, String url, String user, String password, String schema, int maxPoolSize) {
+    Vendor vendor, String url, String user, String password, String schema, int maxPoolSize, String sslMode,
+    String sslRootCert) {
+
+  /** PostgreSQL's {@code sslmode} values the switch takes; blank leaves the driver's default. */
+  static final java.util.List<String> SSL_MODES = java.util.List.of("disable", "require", "verify-ca", "verify-full");
+
+  /** Settings without TLS settings of their own (the driver's defaults). */
+  public DatabaseSettings(Vendor vendor, String url, String user, String password, String schema, int maxPoolSize) {
+    this(vendor, url, user, password, schema, maxPoolSize, "", "");
+  }
 
   /** The databases the switch runs on. */
   public enum Vendor {
@@ -41,6 +50,19 @@ public record DatabaseSettings(
     if (maxPoolSize < 1) {
       throw new IllegalArgumentException("switch.database.max-pool-size must be at least 1");
     }
+    if (!sslMode.isBlank() || !sslRootCert.isBlank()) {
+      if (vendor != Vendor.POSTGRESQL) {
+        throw new IllegalArgumentException("switch.database.ssl-mode and ssl-root-cert apply to PostgreSQL only");
+      }
+      if (!sslMode.isBlank() && !SSL_MODES.contains(sslMode)) {
+        throw new IllegalArgumentException("switch.database.ssl-mode: one of " + SSL_MODES + ", not '" + sslMode
+            + "'");
+      }
+      if (url.matches(".*[?&](sslmode|sslrootcert)=.*")) {
+        throw new IllegalArgumentException("switch.database.url sets sslmode or sslrootcert itself: set them in"
+            + " switch.database.ssl-mode and ssl-root-cert instead, so that every pool gets the same");
+      }
+    }
   }
 
   public static DatabaseSettings create(Config config) {
@@ -59,7 +81,21 @@ public record DatabaseSettings(
         db.getString("user"),
         db.getString("password"),
         db.getString("schema"),
-        db.getInt("max-pool-size"));
+        db.getInt("max-pool-size"),
+        db.getString("ssl-mode"),
+        db.getString("ssl-root-cert"));
+  }
+
+  /** The driver's TLS properties ({@code sslmode}, {@code sslrootcert}) the settings name; empty for the defaults. */
+  public Map<String, String> tlsProperties() {
+    Map<String, String> p = new java.util.LinkedHashMap<>();
+    if (!sslMode.isBlank()) {
+      p.put("sslmode", sslMode);
+    }
+    if (!sslRootCert.isBlank()) {
+      p.put("sslrootcert", sslRootCert);
+    }
+    return p;
   }
 
   /**
@@ -75,12 +111,13 @@ public record DatabaseSettings(
   /**
    * {@code config} with the journal's connection pool set to {@link #connectionSchema()}, so the journal reads
    * and writes the schema the migrations created even when the URL names no {@code currentSchema} or another
-   * one.
+   * one, and to the TLS properties, as every other pool.
    */
   public Config withJournalSchema(Config config) {
-    return connectionSchema()
-        .map(s -> ConfigFactory.parseMap(Map.of(JOURNAL_DB_SCHEMA, s)).withFallback(config))
-        .orElse(config);
+    Map<String, Object> properties = new java.util.HashMap<>();
+    connectionSchema().ifPresent(s -> properties.put(JOURNAL_DB_SCHEMA, s));
+    tlsProperties().forEach((k, v) -> properties.put(JOURNAL_DB_PROPERTIES + k, v));
+    return properties.isEmpty() ? config : ConfigFactory.parseMap(properties).withFallback(config);
   }
 
   /** The PostgreSQL driver's connection property that sets the search path for the whole session. */
@@ -89,11 +126,13 @@ public record DatabaseSettings(
   private static final Pattern URL_SCHEMA = Pattern.compile("[?&]" + PG_SCHEMA + "=([^&]*)");
 
   /** Driver properties of the journal's pool (Slick hands them to HikariCP, HikariCP to the driver). */
-  static final String JOURNAL_DB_SCHEMA = "pekko-persistence-jdbc.shared-databases.slick.db.properties." + PG_SCHEMA;
+  static final String JOURNAL_DB_PROPERTIES = "pekko-persistence-jdbc.shared-databases.slick.db.properties.";
+  static final String JOURNAL_DB_SCHEMA = JOURNAL_DB_PROPERTIES + PG_SCHEMA;
 
   /** The password is never part of the text form, so settings can be logged. */
   @Override
   public String toString() {
-    return "DatabaseSettings[vendor=" + vendor + ", url=" + url + ", user=" + user + ", schema=" + schema + "]";
+    return "DatabaseSettings[vendor=" + vendor + ", url=" + url + ", user=" + user + ", schema=" + schema
+        + (sslMode.isBlank() ? "" : ", sslmode=" + sslMode) + "]";
   }
 }

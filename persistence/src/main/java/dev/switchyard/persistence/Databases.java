@@ -23,6 +23,7 @@ public final class Databases {
     // The driver's connection property, not HikariCP's schema: that one is a SET in the first transaction of an
     // auto-commit-off connection, and a rollback undoes it.
     settings.connectionSchema().ifPresent(schema -> config.addDataSourceProperty(DatabaseSettings.PG_SCHEMA, schema));
+    settings.tlsProperties().forEach(config::addDataSourceProperty);
     return new HikariDataSource(config);
   }
 
@@ -33,10 +34,18 @@ public final class Databases {
    * the search path itself, and a pooled connection would keep what it restored (the server's default schema,
    * when the switch's schema did not exist yet) instead of the pool's schema.
    */
+  /** The URL with the TLS properties as its parameters, for Flyway, which takes no driver properties. */
+  static String withTls(DatabaseSettings settings) {
+    StringBuilder url = new StringBuilder(settings.url());
+    settings.tlsProperties().forEach((k, v) -> url.append(url.indexOf("?") < 0 ? '?' : '&').append(k).append('=')
+        .append(java.net.URLEncoder.encode(v, java.nio.charset.StandardCharsets.UTF_8)));
+    return url.toString();
+  }
+
   public static MigrateResult migrate(DatabaseSettings settings) {
     var configuration =
         Flyway.configure()
-            .dataSource(settings.url(), settings.user(), settings.password())
+            .dataSource(withTls(settings), settings.user(), settings.password())
             .locations("classpath:db/migration/" + settings.vendor().migrationFolder())
             .baselineOnMigrate(false)
             .validateMigrationNaming(true);

@@ -42,4 +42,34 @@ class DatabaseSettingsTest {
     assertThat(settings(DatabaseSettings.Vendor.POSTGRESQL, PG + "?currentSchema=switch", "switch").schema())
         .isEqualTo("switch");
   }
+
+  private static DatabaseSettings tls(DatabaseSettings.Vendor vendor, String url, String mode, String root) {
+    return new DatabaseSettings(vendor, url, "u", "", "switch", 2, mode, root);
+  }
+
+  @Test
+  void tlsSettingsReachEveryPoolTheJournalsIncluded() {
+    DatabaseSettings s = tls(DatabaseSettings.Vendor.POSTGRESQL, PG, "verify-full", "/etc/switch/db-ca.pem");
+    assertThat(s.tlsProperties()).containsExactly(java.util.Map.entry("sslmode", "verify-full"),
+        java.util.Map.entry("sslrootcert", "/etc/switch/db-ca.pem"));
+    Config journal = s.withJournalSchema(SOME);
+    assertThat(journal.getString("pekko-persistence-jdbc.shared-databases.slick.db.properties.sslmode"))
+        .isEqualTo("verify-full");
+    assertThat(journal.getString("pekko-persistence-jdbc.shared-databases.slick.db.properties.sslrootcert"))
+        .isEqualTo("/etc/switch/db-ca.pem");
+    assertThat(Databases.withTls(s)).isEqualTo(PG + "?sslmode=verify-full&sslrootcert=%2Fetc%2Fswitch%2Fdb-ca.pem");
+    assertThat(Databases.withTls(tls(DatabaseSettings.Vendor.POSTGRESQL, PG + "?ssl=true", "require", "")))
+        .isEqualTo(PG + "?ssl=true&sslmode=require");
+    assertThat(tls(DatabaseSettings.Vendor.POSTGRESQL, PG, "", "").tlsProperties()).isEmpty();
+  }
+
+  @Test
+  void tlsSettingsThatCannotWorkAreRefusedNamingTheKey() {
+    assertThatThrownBy(() -> tls(DatabaseSettings.Vendor.POSTGRESQL, PG, "allow", ""))
+        .hasMessageContaining("switch.database.ssl-mode").hasMessageContaining("allow");
+    assertThatThrownBy(() -> tls(DatabaseSettings.Vendor.H2, "jdbc:h2:mem:x", "require", ""))
+        .hasMessageContaining("PostgreSQL only");
+    assertThatThrownBy(() -> tls(DatabaseSettings.Vendor.POSTGRESQL, PG + "?sslmode=disable", "require", ""))
+        .hasMessageContaining("switch.database.url sets sslmode");
+  }
 }
