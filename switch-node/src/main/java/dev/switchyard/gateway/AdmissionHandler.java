@@ -10,12 +10,13 @@ import io.netty.handler.timeout.IdleStateEvent;
 
 /**
  * What an authenticated connection lets in: nothing while the node drains (SHUTTING_DOWN), nothing beyond the
- * acquirer's request rate on this node (RATE_LIMITED, with when to retry), at most switch.gateway.max-in-flight requests on this connection and max-in-flight-per-node on the node, an authorization
- * (a new payment) only while fewer than new-payment-share of either are taken, so that under overload the payments
- * already let in can be captured, voided or refunded (beyond the limits OVERLOADED at once, nothing done). Frees a request's slot
- * when its {@link Answer} goes out, and records it in the stats. Stops reading a connection whose answers are not
- * read (outbound buffer above the high water mark) and reads again below the low one, so a client that sends and
- * never reads costs a bounded amount of memory.
+ * acquirer's request rate on this node (RATE_LIMITED, with when to retry), at most switch.gateway.max-in-flight
+ * requests on this connection and max-in-flight-per-node on the node, an authorization (a new payment) only while
+ * fewer than new-payment-share of either are taken, so that under overload the payments already let in can be
+ * captured, voided or refunded (beyond the limits OVERLOADED at once, nothing done). Frees a request's slot when
+ * its {@link Answer} goes out, and records it in the stats. Stops reading a connection whose answers are not read
+ * (outbound buffer above the high water mark) and reads again below the low one, so a client that sends and never
+ * reads costs a bounded amount of memory.
  */
 final class AdmissionHandler extends ChannelDuplexHandler {
 

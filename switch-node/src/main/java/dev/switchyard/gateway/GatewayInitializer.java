@@ -9,7 +9,8 @@ import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The pipeline of an acquirer connection, in a fixed order: TLS when enabled, idle detection, the frame codec (frame decoder,
+ * The pipeline of an acquirer connection, in a fixed order: TLS when enabled, idle detection, the frame
+ * codec (frame decoder,
  * Protobuf decoder, length prepender, Protobuf encoder), the hello handler (which becomes admission and requests
  * once the acquirer is known), and the error handler last. New handlers for every connection.
  */

@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
  * The first handler of a connection: waits for the hello, authenticates the acquirer, and replaces itself with
  * the admission and request handlers bound to that acquirer. On a TLS connection with a client certificate, the
  * certificate must name the acquirer of the hello. A source address with too many failed hellos, or an acquirer
- * with its most connections to this node, is answered RATE_LIMITED (with when to retry). Anything else first, a wrong secret, or no hello
- * within switch.gateway.hello-timeout is answered UNAUTHENTICATED and the connection closed.
+ * with its most connections to this node, is answered RATE_LIMITED (with when to retry). Anything else first, a
+ * wrong secret, or no hello within switch.gateway.hello-timeout is answered UNAUTHENTICATED and the connection
+ * closed.
  */
 final class HelloHandler extends SimpleChannelInboundHandler<AcquirerRequest> {
 

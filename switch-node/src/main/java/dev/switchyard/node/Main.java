@@ -118,8 +118,8 @@ public final class Main implements Runnable {
           return 2;
         }
       }
-      spec.commandLine().getOut().println(acquirer + " = \"" + dev.switchyard.gateway.AcquirerSecret.hash(secret.strip())
-          + "\"");
+      String stored = dev.switchyard.gateway.AcquirerSecret.hash(secret.strip());
+      spec.commandLine().getOut().println(acquirer + " = \"" + stored + "\"");
       spec.commandLine().getOut().flush();
       return 0;
     }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** {@code bin/switch hash-secret --generate}: a new secret on standard error, its acquirers-file line on standard out. */
+/** {@code bin/switch hash-secret --generate}: a new secret on standard error, its file line on standard out. */
 class HashSecretCommandTest {
 
   @Test
