@@ -83,6 +83,12 @@ class ManifestsTest {
       }
     }
     String acquirers = overlay.equals("local") ? "cidr 0.0.0.0/0" : "cidr 192.0.2.0/24";
+    assertThat(r.one(Service.class, "switch-gateway").getSpec().getExternalTrafficPolicy())
+        .as("the acquirer's address, not a node's, reaches the policy and the failed-hello throttle")
+        .isEqualTo("Local");
+    // A trial cluster has no gateway certificate: it says plain TCP explicitly; the others serve TLS.
+    Map<String, String> env = r.one(ConfigMap.class, "switch-config").getData();
+    assertThat(env.get("SWITCH_GATEWAY_TLS")).isEqualTo(overlay.equals("local") ? "false" : null);
     assertThat(allowed).containsExactlyInAnyOrderEntriesOf(Map.of(
         "switch:7700", java.util.Set.of(acquirers),
         "switch:7626", java.util.Set.of("namespace payment-switch-operators", "app switch"),

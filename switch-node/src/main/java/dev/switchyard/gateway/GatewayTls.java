@@ -169,7 +169,7 @@ final class GatewayTls {
       log.info("Gateway TLS reloaded: new connections are served {} until {}",
           next.certificate().getSubjectX500Principal(), next.certificate().getNotAfter().toInstant());
     } catch (IOException | RuntimeException e) {
-      String error = e.getMessage();
+      String error = String.valueOf(e.getMessage());
       if (!error.equals(lastError)) {
         log.warn("Gateway TLS files changed but cannot be used, the previous ones stay in force: {}", error);
       }

@@ -8,6 +8,11 @@ import dev.switchyard.protocol.v1.CardFingerprint;
  */
 public record Card(String bin, String last4, String panHash, int expiryMonth, int expiryYear, String panHashKeyId) {
 
+  /** A card from a node of an earlier version, which sends no key id, has the key without an id. */
+  public Card {
+    panHashKeyId = panHashKeyId == null ? "" : panHashKeyId;
+  }
+
   /** A card hashed under the key without an id. */
   public Card(String bin, String last4, String panHash, int expiryMonth, int expiryYear) {
     this(bin, last4, panHash, expiryMonth, expiryYear, "");

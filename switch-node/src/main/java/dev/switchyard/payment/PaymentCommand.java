@@ -42,6 +42,11 @@ public sealed interface PaymentCommand extends CborSerializable {
       Presentment presentment, java.util.List<String> earlierPanHashes, ActorRef<Reply> replyTo)
       implements AcquirerCommand {
 
+    /** A node of an earlier version sends no earlier hashes. */
+    public Authorize {
+      earlierPanHashes = earlierPanHashes == null ? java.util.List.of() : earlierPanHashes;
+    }
+
     /** An authorization of a card hashed under the only key. */
     public Authorize(String requestId, String acquirerId, String reference, String merchantId, Money amount,
         Card card, Pan pan, Presentment presentment, ActorRef<Reply> replyTo) {

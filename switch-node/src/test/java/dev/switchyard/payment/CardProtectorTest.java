@@ -69,6 +69,18 @@ class CardProtectorTest {
   }
 
   @Test
+  void whatANodeOfAnEarlierVersionSendsWithoutKeyIdsReadsAsTheKeyWithoutAnId() {
+    // Jackson builds a record from its canonical constructor, a missing property passed as null.
+    Card card = new Card("411111", "1111", "ab".repeat(32), 12, 2030, null);
+    assertThat(card.panHashKeyId()).isEmpty();
+    assertThat(card.toProto().getPanHashKeyId()).isEmpty();
+    PaymentCommand.Authorize a = new PaymentCommand.Authorize("r", "acq", "ref", "m", Money.of(1_000, "EUR"), card,
+        new Pan("4111111111111111"), Presentment.NONE, null, null);
+    assertThat(a.earlierPanHashes()).isEmpty();
+    assertThat(a.sameParams(a.paramsHash() + 1)).isFalse();
+  }
+
+  @Test
   void hashesAndIdsNeverChangeAcrossReleases() {
     // Fixed expectations, computed outside Java (HMAC-SHA-256 and SHA-256 by the book): stored hashes and payment
     // ids must keep matching what later versions compute.
