@@ -157,6 +157,7 @@ class KubernetesBootstrapIT {
         "-Dswitch.gateway.host=" + ip,
         // The overlay's gateway TLS files are a mounted Secret; this test is about forming the cluster.
         "-Dswitch.gateway.tls.enabled=off",
+        "-Dpekko.remote.artery.transport=tcp",
         "-Dswitch.metrics.enabled=false",
         "-Dswitch.data-dir=" + dir.resolve("data-" + i),
         "-cp", classpath, "dev.switchyard.node.Main", "node", "--config", "kubernetes"));
