@@ -11,7 +11,6 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -137,7 +136,7 @@ final class GatewayTls {
       default -> OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
     };
     try {
-      GatewayTls tls = new GatewayTls(settings, provider, load(settings, provider));
+      GatewayTls tls = new GatewayTls(settings, provider, load(settings, provider, Files.read(settings)));
       log.info("Gateway TLS ({}, {}, client certificates {}): serving {} until {}", provider, settings.protocols(),
           settings.clientAuth().name().toLowerCase(Locale.ROOT), tls.loaded.certificate().getSubjectX500Principal(),
           tls.loaded.certificate().getNotAfter().toInstant());
@@ -159,11 +158,11 @@ final class GatewayTls {
    */
   void reloadIfChanged() {
     try {
-      byte[] digest = digest(settings);
-      if (MessageDigest.isEqual(digest, loaded.digest())) {
+      Files files = Files.read(settings);
+      if (MessageDigest.isEqual(files.digest(), loaded.digest())) {
         return;
       }
-      Loaded next = load(settings, provider);
+      Loaded next = load(settings, provider, files);
       loaded = next;
       lastError = null;
       log.info("Gateway TLS reloaded: new connections are served {} until {}",
@@ -228,10 +227,28 @@ final class GatewayTls {
     return "";
   }
 
-  private static Loaded load(Settings s, SslProvider provider) throws IOException {
-    byte[] digest = digest(s);
-    byte[] chain = read(s.certificate(), "certificate");
-    byte[] key = read(s.privateKey(), "private-key");
+  /**
+   * The three files' content, read once: what the context is built from is what the digest says, even when a file
+   * changes between two reads.
+   */
+  private record Files(byte[] chain, byte[] key, byte[] cas, byte[] digest) {
+
+    static Files read(Settings s) throws IOException {
+      byte[] chain = GatewayTls.read(s.certificate(), "certificate");
+      byte[] key = GatewayTls.read(s.privateKey(), "private-key");
+      byte[] cas = s.trustedClientCas() == null ? new byte[0]
+          : GatewayTls.read(s.trustedClientCas(), "trusted-client-cas");
+      MessageDigest md = dev.switchyard.payment.Sha256.get();
+      md.update(chain);
+      md.update(key);
+      md.update(cas);
+      return new Files(chain, key, cas, md.digest());
+    }
+  }
+
+  private static Loaded load(Settings s, SslProvider provider, Files files) throws IOException {
+    byte[] chain = files.chain();
+    byte[] key = files.key();
     X509Certificate leaf;
     try {
       leaf = (X509Certificate) CertificateFactory.getInstance("X.509")
@@ -248,7 +265,7 @@ final class GatewayTls {
     }
     builder.sslProvider(provider).protocols(s.protocols()).clientAuth(s.clientAuth());
     if (s.clientAuth() != ClientAuth.NONE) {
-      builder.trustManager(new ByteArrayInputStream(read(s.trustedClientCas(), "trusted-client-cas")));
+      builder.trustManager(new ByteArrayInputStream(files.cas()));
     }
     SslContext context;
     try {
@@ -258,7 +275,7 @@ final class GatewayTls {
           + e.getMessage(), e);
     }
     requireMatch(leaf, key, s.privateKey());
-    return new Loaded(context, digest, leaf, Instant.now());
+    return new Loaded(context, files.digest(), leaf, Instant.now());
   }
 
   /**
@@ -298,19 +315,9 @@ final class GatewayTls {
 
   private static byte[] read(Path p, String key) throws IOException {
     try {
-      return Files.readAllBytes(p);
+      return java.nio.file.Files.readAllBytes(p);
     } catch (IOException e) {
       throw new IOException(key + ": cannot read " + p + ": " + e, e);
     }
-  }
-
-  private static byte[] digest(Settings s) throws IOException {
-    MessageDigest md = dev.switchyard.payment.Sha256.get();
-    md.update(read(s.certificate(), "certificate"));
-    md.update(read(s.privateKey(), "private-key"));
-    if (s.trustedClientCas() != null) {
-      md.update(read(s.trustedClientCas(), "trusted-client-cas"));
-    }
-    return md.digest();
   }
 }
