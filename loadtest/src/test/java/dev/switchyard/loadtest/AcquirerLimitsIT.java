@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
-import dev.switchyard.gateway.AcquirerSecret;
+import dev.switchyard.payment.SaltedSecret;
 import dev.switchyard.node.SwitchNode;
 import dev.switchyard.protocol.v1.ResultCode;
 import java.net.InetSocketAddress;
@@ -33,8 +33,8 @@ class AcquirerLimitsIT {
   @BeforeAll
   static void start() throws Exception {
     Path acquirers = Files.writeString(dir.resolve("acquirers.conf"),
-        "rated = \"" + AcquirerSecret.hash("secret-r") + "\"\ncapped = \"" + AcquirerSecret.hash("secret-c")
-            + "\"\nfree = \"" + AcquirerSecret.hash("secret-f") + "\"\n");
+        "rated = \"" + SaltedSecret.hash("secret-r") + "\"\ncapped = \"" + SaltedSecret.hash("secret-c")
+            + "\"\nfree = \"" + SaltedSecret.hash("secret-f") + "\"\n");
     node = SwitchNode.start(SwitchNode.loadConfig("local", ConfigFactory.parseMap(Map.of(
         "pekko.remote.artery.canonical.port", 0,
         "pekko.management.http.port", 0,

@@ -1,13 +1,14 @@
 package dev.switchyard.gateway;
 
 import com.typesafe.config.Config;
+import dev.switchyard.payment.SaltedSecret;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * {@code switch.gateway}, read once at start. {@code acquirerSecrets} holds what each acquirer's secret is kept as
- * ({@link AcquirerSecret}), never part of the text form.
+ * ({@link SaltedSecret}), never part of the text form.
  */
 public record GatewaySettings(
     String host,
@@ -36,7 +37,7 @@ public record GatewaySettings(
     Config acquirers = g.getConfig("acquirers");
     for (String id : acquirers.root().keySet()) {
       String stored = acquirers.getString("\"" + id + "\"");
-      AcquirerSecret.check("switch.gateway.acquirers." + id, stored);
+      SaltedSecret.check("switch.gateway.acquirers." + id, stored);
       secrets.put(id, stored);
     }
     if (g.hasPath("acquirers-file") && !g.getString("acquirers-file").isBlank()) {
@@ -50,11 +51,11 @@ public record GatewaySettings(
       for (String id : fromFile.root().keySet()) {
         String stored = fromFile.getString("\"" + id + "\"");
         String where = "switch.gateway.acquirers-file (" + file + "), acquirer '" + id + "'";
-        if (!AcquirerSecret.isHashed(stored)) {
+        if (!SaltedSecret.isHashed(stored)) {
           throw new IllegalArgumentException(where + ": a secret in clear; store its salted digest instead"
               + " (bin/switch hash-secret)");
         }
-        AcquirerSecret.check(where, stored);
+        SaltedSecret.check(where, stored);
         secrets.put(id, stored);
       }
     }
@@ -103,7 +104,7 @@ public record GatewaySettings(
 
   /** The acquirers whose secret is kept in clear (a development overlay's configuration). */
   java.util.List<String> acquirersWithPlainSecrets() {
-    return acquirerSecrets.entrySet().stream().filter(e -> !AcquirerSecret.isHashed(e.getValue()))
+    return acquirerSecrets.entrySet().stream().filter(e -> !SaltedSecret.isHashed(e.getValue()))
         .map(Map.Entry::getKey).sorted().toList();
   }
 

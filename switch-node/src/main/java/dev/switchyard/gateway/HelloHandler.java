@@ -1,6 +1,7 @@
 package dev.switchyard.gateway;
 
 import dev.switchyard.gateway.GatewayStats.Operation;
+import dev.switchyard.payment.SaltedSecret;
 import dev.switchyard.protocol.v1.AcquirerRequest;
 import dev.switchyard.protocol.v1.AcquirerResponse;
 import dev.switchyard.protocol.v1.HelloAccepted;
@@ -24,7 +25,7 @@ final class HelloHandler extends SimpleChannelInboundHandler<AcquirerRequest> {
 
   private static final Logger log = LoggerFactory.getLogger(HelloHandler.class);
   /** What an unknown acquirer's hello is compared with, so that it takes as long as a wrong secret. */
-  private static final String UNKNOWN = AcquirerSecret.hash(AcquirerSecret.generate());
+  private static final String UNKNOWN = SaltedSecret.hash(SaltedSecret.generate());
 
   /** What the handlers of an authenticated connection are made of. */
   interface Session {
@@ -85,7 +86,7 @@ final class HelloHandler extends SimpleChannelInboundHandler<AcquirerRequest> {
     String id = request.getHello().getAcquirerId();
     String stored = settings.acquirerSecrets().get(id);
     // Digests compared in constant time; an unknown acquirer costs the same as a wrong secret.
-    boolean ok = AcquirerSecret.matches(stored == null ? UNKNOWN : stored, request.getHello().getSecret())
+    boolean ok = SaltedSecret.matches(stored == null ? UNKNOWN : stored, request.getHello().getSecret())
         && stored != null;
     if (!ok) {
       limits.helloFailed(from);

@@ -89,14 +89,29 @@ public final class Main implements Runnable {
     }
   }
 
-  /** Prints an acquirers-file line holding the salted digest of an acquirer's secret (read from stdin). */
+  /**
+   * Prints an acquirers-file line (an acquirer's id and the salted digest of its secret) or an operators-file
+   * entry (an operator's name, the salted digest of its bearer token and its role), from a secret read on stdin.
+   */
   @Command(name = "hash-secret", mixinStandardHelpOptions = true,
-      description = "Print the acquirers-file line for an acquirer: its id and the salted digest of its secret,"
-          + " read from standard input (or made up with --generate, and then printed on standard error).")
+      description = "Print the acquirers-file line for an acquirer (--acquirer), or the operators-file entry for an"
+          + " operator of the management port (--operator, --role): the salted digest of a secret read from"
+          + " standard input (or made up with --generate, and then printed on standard error).")
   static final class HashSecret implements Callable<Integer> {
 
-    @Option(names = "--acquirer", required = true, description = "The acquirer's id.")
-    String acquirer;
+    @CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+    Who who;
+
+    static final class Who {
+      @Option(names = "--acquirer", required = true, description = "The acquirer's id.")
+      String acquirer;
+
+      @Option(names = "--operator", required = true, description = "The operator's name (as the audit log shows).")
+      String operator;
+    }
+
+    @Option(names = "--role", description = "The operator's role: viewer, operator or admin.")
+    String role;
 
     @Option(names = "--generate", description = "Make up a new random secret instead of reading one.")
     boolean generate;
@@ -105,10 +120,17 @@ public final class Main implements Runnable {
 
     @Override
     public Integer call() throws Exception {
+      String name = who.acquirer != null ? who.acquirer : who.operator;
+      if (who.operator != null
+          && (role == null || !java.util.List.of("viewer", "operator", "admin").contains(role))) {
+        spec.commandLine().getErr().println("--operator needs --role viewer, operator or admin");
+        return 2;
+      }
       String secret;
       if (generate) {
-        secret = dev.switchyard.gateway.AcquirerSecret.generate();
-        spec.commandLine().getErr().println("secret for " + acquirer + ": " + secret);
+        secret = dev.switchyard.payment.SaltedSecret.generate();
+        spec.commandLine().getErr().println((who.operator != null ? "token for " : "secret for ") + name + ": "
+            + secret);
         spec.commandLine().getErr().flush();
       } else {
         secret = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
@@ -118,8 +140,10 @@ public final class Main implements Runnable {
           return 2;
         }
       }
-      String stored = dev.switchyard.gateway.AcquirerSecret.hash(secret.strip());
-      spec.commandLine().getOut().println(acquirer + " = \"" + stored + "\"");
+      String stored = dev.switchyard.payment.SaltedSecret.hash(secret.strip());
+      spec.commandLine().getOut().println(who.operator != null
+          ? name + " { token = \"" + stored + "\", role = " + role + " }"
+          : name + " = \"" + stored + "\"");
       spec.commandLine().getOut().flush();
       return 0;
     }

@@ -14,6 +14,7 @@ import dev.switchyard.mirror.QuickwitLink;
 import dev.switchyard.mirror.QuickwitLogShipper;
 import dev.switchyard.mirror.QuickwitSettings;
 import dev.switchyard.mirror.PulsarSettings;
+import dev.switchyard.ops.ManagementServer;
 import dev.switchyard.ops.Metrics;
 import dev.switchyard.payment.CardProtector;
 import dev.switchyard.payment.IssuerGateway;
@@ -36,7 +37,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
-import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -167,8 +167,7 @@ public final class SwitchNode implements AutoCloseable {
         gateway = GatewayServer.start(system, GatewaySettings.create(config), cards, clock, nodeName);
       }
       NodeServices.get(system).register(nodeName, gateway, dataSource);
-      managementUri = PekkoManagement.get(Adapter.toClassic(system)).start()
-          .toCompletableFuture().get(30, TimeUnit.SECONDS).toString();
+      managementUri = ManagementServer.start(system, config, dataSource, nodeName);
       if (config.getBoolean("switch.cluster.bootstrap")) {
         ClusterBootstrap.get(Adapter.toClassic(system)).start();
       }

@@ -4,20 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
 import dev.switchyard.node.SwitchNode;
+import dev.switchyard.ops.OperatorHttp;
 import dev.switchyard.payment.Money;
 import dev.switchyard.payment.PaymentCommand;
 import dev.switchyard.payment.PaymentEntity;
+import dev.switchyard.payment.Reply;
+import dev.switchyard.payment.SaltedSecret;
 import dev.switchyard.protocol.client.SwitchClient;
 import dev.switchyard.protocol.v1.AcquirerRequest;
 import dev.switchyard.protocol.v1.AcquirerResponse;
 import dev.switchyard.protocol.v1.Authorize;
-import dev.switchyard.protocol.v1.CardData;
 import dev.switchyard.protocol.v1.Capture;
+import dev.switchyard.protocol.v1.CardData;
 import dev.switchyard.protocol.v1.DisputeState;
 import dev.switchyard.protocol.v1.GetPayment;
 import dev.switchyard.protocol.v1.Hello;
 import dev.switchyard.protocol.v1.IncrementAuthorization;
-import dev.switchyard.payment.Reply;
 import dev.switchyard.protocol.v1.PaymentState;
 import dev.switchyard.protocol.v1.Refund;
 import dev.switchyard.protocol.v1.ResultCode;
@@ -53,8 +55,8 @@ public class GatewayIT {
   static SwitchNode startNode() throws java.io.IOException {
     // A second and a third acquirer, the way a deployment adds them: a file of `id = secret` lines.
     Path acquirers = dataDir.resolve("acquirers.conf");
-    java.nio.file.Files.writeString(acquirers, "acq-a = \"" + AcquirerSecret.hash("secret-a") + "\"\nacq-b = \""
-        + AcquirerSecret.hash("secret-b") + "\"\n");
+    java.nio.file.Files.writeString(acquirers, "acq-a = \"" + SaltedSecret.hash("secret-a") + "\"\nacq-b = \""
+        + SaltedSecret.hash("secret-b") + "\"\n");
     return SwitchNode.start(SwitchNode.loadConfig("local", ConfigFactory.parseMap(Map.ofEntries(
         Map.entry("switch.gateway.acquirers-file", acquirers.toString()),
         Map.entry("pekko.remote.artery.canonical.port", 0),
@@ -448,16 +450,16 @@ public class GatewayIT {
     var json = new com.fasterxml.jackson.databind.ObjectMapper();
     HttpClient http = HttpClient.newHttpClient();
     String base = node.managementUri().replaceAll("/$", "");
-    com.fasterxml.jackson.databind.JsonNode requested = json.readTree(http.send(HttpRequest.newBuilder(
-        URI.create(base + "/payments/" + withIt)).build(), HttpResponse.BodyHandlers.ofString()).body())
+    com.fasterxml.jackson.databind.JsonNode requested = json.readTree(http.send(OperatorHttp.request(
+        base + "/payments/" + withIt).build(), HttpResponse.BodyHandlers.ofString()).body())
         .at("/timeline/0/event/authorizationRequested");
     assertThat(requested.get("deviceId").asText()).isEqualTo("dev-7f3a");
     assertThat(requested.get("ipAddress").asText()).as("canonical form").isEqualTo("2001:db8:0:0:0:0:0:1");
     assertThat(requested.get("channel").asText()).isEqualTo("ECOMMERCE");
     assertThat(requested.get("merchantCategory").asText()).isEqualTo("5411");
     assertThat(requested.get("merchantCountry").asText()).isEqualTo("DE");
-    com.fasterxml.jackson.databind.JsonNode plain = json.readTree(http.send(HttpRequest.newBuilder(
-        URI.create(base + "/payments/" + without)).build(), HttpResponse.BodyHandlers.ofString()).body())
+    com.fasterxml.jackson.databind.JsonNode plain = json.readTree(http.send(OperatorHttp.request(
+        base + "/payments/" + without).build(), HttpResponse.BodyHandlers.ofString()).body())
         .at("/timeline/0/event/authorizationRequested");
     assertThat(plain.path("deviceId").asText()).isEmpty();
     assertThat(plain.path("ipAddress").asText()).isEmpty();
@@ -540,7 +542,7 @@ public class GatewayIT {
     }
     HttpClient http = HttpClient.newHttpClient();
     String base = node.managementUri().replaceAll("/$", "");
-    HttpResponse<String> payment = http.send(HttpRequest.newBuilder(URI.create(base + "/payments/" + id)).build(),
+    HttpResponse<String> payment = http.send(OperatorHttp.request(base + "/payments/" + id).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(payment.statusCode()).isEqualTo(200);
     assertThat(payment.body()).contains("\"state\":\"CAPTURED\"").contains("\"type\":\"authorization_requested\"")
@@ -555,15 +557,15 @@ public class GatewayIT {
       }
     });
     assertThat(timelineDisputes).containsExactly("CB-first", "CB-first", "CB-second");
-    HttpResponse<String> missing = http.send(HttpRequest.newBuilder(
-        URI.create(base + "/payments/pay_00000000000000000000000000000000")).build(),
+    HttpResponse<String> missing = http.send(OperatorHttp.request(
+        base + "/payments/pay_00000000000000000000000000000000").build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(missing.statusCode()).isEqualTo(404);
-    HttpResponse<String> stats = http.send(HttpRequest.newBuilder(URI.create(base + "/stats")).build(),
+    HttpResponse<String> stats = http.send(OperatorHttp.request(base + "/stats").build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(stats.statusCode()).isEqualTo(200);
     assertThat(stats.body()).contains("\"authorize\"").contains("\"p99\"").contains("\"approvalRate\"");
-    HttpResponse<String> issuers = http.send(HttpRequest.newBuilder(URI.create(base + "/issuers")).build(),
+    HttpResponse<String> issuers = http.send(OperatorHttp.request(base + "/issuers").build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(issuers.statusCode()).isEqualTo(200);
     var simulatorRoute = json(issuers.body()).at("/routes/0");

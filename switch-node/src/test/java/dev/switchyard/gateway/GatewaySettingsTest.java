@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.typesafe.config.ConfigFactory;
 import dev.switchyard.node.SwitchNode;
+import dev.switchyard.payment.SaltedSecret;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -64,28 +65,28 @@ class GatewaySettingsTest {
 
   @Test
   void acquirerSecretsAreKeptAsSaltedDigests() {
-    String stored = AcquirerSecret.hash("a long random secret");
+    String stored = SaltedSecret.hash("a long random secret");
     assertThat(stored).startsWith("sha256:").doesNotContain("a long random secret");
-    assertThat(AcquirerSecret.hash("a long random secret")).as("salted").isNotEqualTo(stored);
-    assertThat(AcquirerSecret.matches(stored, "a long random secret")).isTrue();
-    assertThat(AcquirerSecret.matches(stored, "a long random secreT")).isFalse();
-    assertThat(AcquirerSecret.matches("plain-from-a-dev-overlay", "plain-from-a-dev-overlay")).isTrue();
-    assertThat(AcquirerSecret.generate()).hasSize(43).isNotEqualTo(AcquirerSecret.generate());
+    assertThat(SaltedSecret.hash("a long random secret")).as("salted").isNotEqualTo(stored);
+    assertThat(SaltedSecret.matches(stored, "a long random secret")).isTrue();
+    assertThat(SaltedSecret.matches(stored, "a long random secreT")).isFalse();
+    assertThat(SaltedSecret.matches("plain-from-a-dev-overlay", "plain-from-a-dev-overlay")).isTrue();
+    assertThat(SaltedSecret.generate()).hasSize(43).isNotEqualTo(SaltedSecret.generate());
   }
 
   @Test
   void anAcquirersFileWithASecretInClearOrABrokenDigestIsRefusedNamingTheAcquirer(@TempDir Path dir)
       throws Exception {
-    Path clear = Files.writeString(dir.resolve("clear.conf"), "acq-a = \"" + AcquirerSecret.hash("s-a")
+    Path clear = Files.writeString(dir.resolve("clear.conf"), "acq-a = \"" + SaltedSecret.hash("s-a")
         + "\"\nacq-b = \"in-clear\"\n");
     assertThatThrownBy(() -> settings(Map.of("switch.gateway.acquirers-file", clear.toString())))
         .hasMessageContaining("acquirer 'acq-b'").hasMessageContaining("in clear").hasMessageNotContaining("in-clear");
     Path broken = Files.writeString(dir.resolve("broken.conf"), "acq-c = \"sha256:00ff:abc\"\n");
     assertThatThrownBy(() -> settings(Map.of("switch.gateway.acquirers-file", broken.toString())))
         .hasMessageContaining("acquirer 'acq-c'").hasMessageContaining("sha256:<salt");
-    Path good = Files.writeString(dir.resolve("good.conf"), "acq-a = \"" + AcquirerSecret.hash("s-a") + "\"\n");
+    Path good = Files.writeString(dir.resolve("good.conf"), "acq-a = \"" + SaltedSecret.hash("s-a") + "\"\n");
     GatewaySettings s = settings(Map.of("switch.gateway.acquirers-file", good.toString()));
-    assertThat(AcquirerSecret.matches(s.acquirerSecrets().get("acq-a"), "s-a")).isTrue();
+    assertThat(SaltedSecret.matches(s.acquirerSecrets().get("acq-a"), "s-a")).isTrue();
     assertThat(s.acquirersWithPlainSecrets()).containsExactly("demo");
   }
 }

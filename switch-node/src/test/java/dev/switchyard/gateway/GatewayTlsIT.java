@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.switchyard.cli.ClientCommand;
 import dev.switchyard.node.SwitchNode;
 import dev.switchyard.payment.CardProtector;
+import dev.switchyard.payment.SaltedSecret;
 import dev.switchyard.protocol.client.ClientTls;
 import dev.switchyard.protocol.client.SwitchClient;
 import dev.switchyard.protocol.v1.AcquirerResponse;
@@ -61,8 +62,8 @@ public class GatewayTlsIT {
     Files.createSymbolicLink(dir.resolve("tls.crt"), Path.of("..data", "tls.crt"));
     Files.createSymbolicLink(dir.resolve("tls.key"), Path.of("..data", "tls.key"));
     Files.createSymbolicLink(dir.resolve("..data"), Path.of("..v1"));
-    Path acquirers = write("acquirers.conf", "acq-a = \"" + AcquirerSecret.hash("secret-a") + "\"\nacq-b = \""
-        + AcquirerSecret.hash("secret-b") + "\"\n");
+    Path acquirers = write("acquirers.conf", "acq-a = \"" + SaltedSecret.hash("secret-a") + "\"\nacq-b = \""
+        + SaltedSecret.hash("secret-b") + "\"\n");
     node = SwitchNode.start(SwitchNode.loadConfig("local", ConfigFactory.parseMap(Map.ofEntries(
         Map.entry("switch.gateway.acquirers-file", acquirers.toString()),
         Map.entry("pekko.remote.artery.canonical.port", 0),

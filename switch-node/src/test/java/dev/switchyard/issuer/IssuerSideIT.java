@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
-import dev.switchyard.protocol.client.SwitchClient;
 import dev.switchyard.issuer.sim.IsoIssuerSimulator;
 import dev.switchyard.node.SwitchNode;
+import dev.switchyard.ops.OperatorHttp;
 import dev.switchyard.payment.PaymentIds;
+import dev.switchyard.protocol.client.SwitchClient;
 import dev.switchyard.protocol.v1.AcquirerRequest;
 import dev.switchyard.protocol.v1.AcquirerResponse;
 import dev.switchyard.protocol.v1.Authorize;
@@ -153,8 +154,8 @@ class IssuerSideIT {
 
   private JsonNode http(String path) {
     try {
-      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create(node.managementUri().replaceAll("/$", "") + path)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = HttpClient.newHttpClient().send(OperatorHttp.request(
+          node.managementUri().replaceAll("/$", "") + path).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(path).isEqualTo(200);
       return JSON.readTree(r.body());
     } catch (Exception e) {
@@ -379,9 +380,9 @@ class IssuerSideIT {
 
   // --- routing -----------------------------------------------------------------------------------------
 
-  private HttpResponse<String> post(String path, String operator, String body) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create(node.managementUri().replaceAll("/$", "") + path)).header("X-Operator", operator)
+  private HttpResponse<String> post(String path, String body) throws Exception {
+    return HttpClient.newHttpClient().send(OperatorHttp.request(
+        node.managementUri().replaceAll("/$", "") + path)
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -427,7 +428,7 @@ class IssuerSideIT {
       }
       awaitAssert(Duration.ofSeconds(20), () -> assertThat(sent).hasSizeGreaterThan(20));
       reloading.set(true);
-      HttpResponse<String> accepted = post("/issuers/routing", "alice", table);
+      HttpResponse<String> accepted = post("/issuers/routing", table);
       assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
       reloaded.set(true);
       assertThat(JSON.readTree(accepted.body()).at("/routing/version").asLong()).isEqualTo(1);
@@ -470,7 +471,7 @@ class IssuerSideIT {
 
     JsonNode routing = http("/issuers").get("routing");
     assertThat(routing.get("version").asLong()).isEqualTo(1);
-    assertThat(routing.get("by").asText()).isEqualTo("alice");
+    assertThat(routing.get("by").asText()).isEqualTo("demo");
     assertThat(routing.at("/prefixes/2223").asText()).isEqualTo("f");
     assertThat(routing.at("/prefixes/3530").asText()).isEqualTo("e");
     awaitAssert(Duration.ofSeconds(10), () -> assertThat(route("f").get("state").asText()).isEqualTo("UP"));
@@ -485,7 +486,7 @@ class IssuerSideIT {
         "routes[0].host");
     refusals.put("{routes = [", "body");
     for (Map.Entry<String, String> bad : refusals.entrySet()) {
-      HttpResponse<String> refused = post("/issuers/routing", "mallory", bad.getKey());
+      HttpResponse<String> refused = post("/issuers/routing", bad.getKey());
       assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
       assertThat(JSON.readTree(refused.body()).get("field").asText()).as(refused.body()).isEqualTo(bad.getValue());
     }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import dev.switchyard.gateway.GatewayIT;
 import dev.switchyard.node.SwitchNode;
+import dev.switchyard.ops.OperatorHttp;
 import dev.switchyard.persistence.EventTypes;
 import dev.switchyard.protocol.client.SwitchClient;
 import dev.switchyard.protocol.v1.AcquirerResponse;
@@ -270,7 +271,7 @@ class PulsarMirrorIT {
 
   @Test
   void searchWithoutQuickwitAnswers503AndSaysWhy() throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(node.managementUri() + "/search?q=*"))
+    HttpResponse<String> r = HTTP.send(OperatorHttp.request(node.managementUri() + "/search?q=*")
         .build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(503);
     assertThat(r.body()).contains("switch.quickwit.url");
@@ -279,7 +280,7 @@ class PulsarMirrorIT {
   static JsonNode http(String method, String path) {
     HttpResponse<String> r;
     try {
-      r = HTTP.send(HttpRequest.newBuilder(URI.create(node.managementUri() + path))
+      r = HTTP.send(OperatorHttp.request(node.managementUri() + path)
           .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     } catch (Exception e) {
       throw new IllegalStateException(e);

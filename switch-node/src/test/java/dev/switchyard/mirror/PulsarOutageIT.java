@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import dev.switchyard.gateway.GatewayIT;
 import dev.switchyard.node.SwitchNode;
+import dev.switchyard.ops.OperatorHttp;
 import dev.switchyard.protocol.client.SwitchClient;
 import dev.switchyard.protocol.v1.AcquirerResponse;
 import dev.switchyard.protocol.v1.PublishedEvent;
@@ -84,8 +85,8 @@ class PulsarOutageIT {
       long expected = journalCount(node);
       HttpClient http = HttpClient.newHttpClient();
       probe.awaitAssert(Duration.ofSeconds(30), Duration.ofMillis(500), () -> {
-        JsonNode status = JSON.readTree(http.send(HttpRequest.newBuilder(
-            URI.create(node.managementUri() + "/mirrors/pulsar")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode status = JSON.readTree(http.send(OperatorHttp.request(
+            node.managementUri() + "/mirrors/pulsar").build(), HttpResponse.BodyHandlers.ofString()).body());
         long lagging = 0;
         for (JsonNode slice : status.get("slices")) {
           lagging += slice.get("lagEvents").asLong();
@@ -104,8 +105,8 @@ class PulsarOutageIT {
       assertThat(got.values().stream().mapToLong(Set::size).sum()).isEqualTo(expected);
       System.out.printf("[pulsar-outage] %d events mirrored across the outage, %d duplicates%n", expected, duplicates);
       probe.awaitAssert(Duration.ofSeconds(30), Duration.ofMillis(500), () -> {
-        JsonNode status = JSON.readTree(http.send(HttpRequest.newBuilder(
-            URI.create(node.managementUri() + "/mirrors/pulsar")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode status = JSON.readTree(http.send(OperatorHttp.request(
+            node.managementUri() + "/mirrors/pulsar").build(), HttpResponse.BodyHandlers.ofString()).body());
         for (JsonNode slice : status.get("slices")) {
           assertThat(slice.get("lagEvents").asLong()).as(slice.toString()).isZero();
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
 import dev.switchyard.node.SwitchNode;
+import dev.switchyard.ops.OperatorHttp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -43,7 +44,7 @@ class QuickwitIndexIT {
               quickwit.url() + "/api/v1/indexes/switch-payment-events")).build(), HttpResponse.BodyHandlers.ofString());
           assertThat(r.statusCode()).isEqualTo(200);
           assertThat(r.body()).contains("\"mode\":\"strict\"").contains("\"timestamp_field\":\"timestamp\"");
-          assertThat(http.send(HttpRequest.newBuilder(URI.create(node.managementUri() + "/mirrors/quickwit")).build(),
+          assertThat(http.send(OperatorHttp.request(node.managementUri() + "/mirrors/quickwit").build(),
               HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
           return null;
         });
@@ -56,8 +57,8 @@ class QuickwitIndexIT {
       try (SwitchNode node = node(dir.resolve("b"), quickwit.url())) {
         TestProbe<Object> probe = TestProbe.create(node.system());
         probe.awaitAssert(Duration.ofSeconds(30), Duration.ofMillis(200), () -> {
-          HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(node.managementUri()
-              + "/mirrors/quickwit")).build(), HttpResponse.BodyHandlers.ofString());
+          HttpResponse<String> r = http.send(OperatorHttp.request(node.managementUri()
+              + "/mirrors/quickwit").build(), HttpResponse.BodyHandlers.ofString());
           assertThat(r.statusCode()).isEqualTo(503);
           assertThat(new ObjectMapper().readTree(r.body()).get("error").asText())
               .contains("exists with another mapping").contains("field amount_minor is text, the switch needs i64");

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.typesafe.config.ConfigFactory;
 import dev.switchyard.gateway.GatewayIT;
 import dev.switchyard.node.SwitchNode;
+import dev.switchyard.ops.OperatorHttp;
 import dev.switchyard.protocol.client.SwitchClient;
 import dev.switchyard.protocol.v1.AcquirerResponse;
 import dev.switchyard.protocol.v1.ResultCode;
@@ -232,7 +233,8 @@ class QuickwitMirrorIT {
 
     JsonNode all = get("/search?q=" + URLEncoder.encode("acquirer_id:demo", StandardCharsets.UTF_8)
         + "&from=" + from.getEpochSecond() + "&limit=1000");
-    assertThat(all.get("hits")).extracting(h -> h.get("payment_id").asText()).contains(declined.get(0), declined.get(1));
+    assertThat(all.get("hits")).extracting(h -> h.get("payment_id").asText())
+        .contains(declined.get(0), declined.get(1));
     // Newest first.
     List<String> times = new ArrayList<>();
     all.get("hits").forEach(h -> times.add(h.get("timestamp").asText()));
@@ -245,14 +247,14 @@ class QuickwitMirrorIT {
   }
 
   static JsonNode get(String path) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(node.managementUri() + path)).build(),
+    HttpResponse<String> r = HTTP.send(OperatorHttp.request(node.managementUri() + path).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return JSON.readTree(r.body());
   }
 
   static int status(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(node.managementUri() + path)).build(),
+    return HTTP.send(OperatorHttp.request(node.managementUri() + path).build(),
         HttpResponse.BodyHandlers.ofString()).statusCode();
   }
 }

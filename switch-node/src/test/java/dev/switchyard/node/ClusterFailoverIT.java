@@ -227,7 +227,7 @@ class ClusterFailoverIT {
       throws Exception {
     List<NodeProcesses.Node> nodes = processes.nodes();
     int port = NodeProcesses.freePort();
-    var posted = cluster.post(nodes.get(0).management() + "/issuers/routing", "ops-failover",
+    var posted = cluster.post(nodes.get(0).management() + "/issuers/routing",
         "{routes = [{name = simulator, bins = []}, {name = ext, host = \"127.0.0.1\", port = " + port
             + ", bins = [\"6011\"]}], default-route = simulator}");
     assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);

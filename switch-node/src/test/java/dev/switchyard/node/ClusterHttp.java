@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.switchyard.ops.OperatorHttp;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,16 +21,16 @@ final class ClusterHttp {
 
   /** GET that must answer 200 with JSON. */
   JsonNode get(String url) throws Exception {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+    HttpResponse<String> response = http.send(OperatorHttp.request(url).timeout(Duration.ofSeconds(10))
         .build(), HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).as(url + " " + response.body()).isEqualTo(200);
     return JSON.readTree(response.body());
   }
 
-  /** POST of {@code body} as operator {@code operator}; the answer, whatever its status. */
-  HttpResponse<String> post(String url, String operator, String body) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(20))
-        .header("X-Operator", operator).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+  /** POST of {@code body} as the demo operator; the answer, whatever its status. */
+  HttpResponse<String> post(String url, String body) throws Exception {
+    return http.send(OperatorHttp.request(url).timeout(Duration.ofSeconds(20))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 

@@ -84,7 +84,7 @@ class ClusterRollingRestartIT {
       for (NodeProcesses.Node n : nodes) {
         JsonNode rules = get(n.management() + "/risk/rules");
         assertThat(rules.get("version").asLong()).as("risk rules on node " + n.index()).isEqualTo(version);
-        assertThat(rules.get("by").asText()).isEqualTo("risk-1");
+        assertThat(rules.get("by").asText()).isEqualTo("demo");
         assertThat(rules.at("/ruleSet/rules/0/id").asText()).isEqualTo("card-1h");
       }
       return null;
@@ -94,7 +94,7 @@ class ClusterRollingRestartIT {
   /** Nine authorizations of one card, through the three nodes in turn, each counted once: 1 to 9. */
   private void riskCountsACardOnceAcrossTheCluster(TestProbe<Object> probe, List<NodeProcesses.Node> nodes)
       throws Exception {
-    var posted = http.post(nodes.get(0).management() + "/risk/rules", "risk-1", CARD_LIMIT);
+    var posted = http.post(nodes.get(0).management() + "/risk/rules", CARD_LIMIT);
     assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
     awaitRiskRules(probe, nodes, 1);
     String pan = dev.switchyard.TestCards.pan("4000", 9_090_909);
@@ -149,10 +149,10 @@ class ClusterRollingRestartIT {
       }
 
       // A routing table posted to one node is in force on all three.
-      var posted = http.post(nodes.get(0).management() + "/issuers/routing", "ops-1",
+      var posted = http.post(nodes.get(0).management() + "/issuers/routing",
           "{routes = [{name = simulator, bins = [\"4\", \"51\"]}], default-route = simulator}");
       assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
-      awaitRouting(probe, nodes, 1, "ops-1", true);
+      awaitRouting(probe, nodes, 1, "demo", true);
       riskCountsACardOnceAcrossTheCluster(probe, nodes);
 
       List<InetSocketAddress> gateways = new ArrayList<>();
@@ -189,10 +189,10 @@ class ClusterRollingRestartIT {
       awaitRouting(probe, cluster.nodes(), 1, "ops-1", true);
       awaitRiskRules(probe, cluster.nodes(), 1);
       // The next change, posted to another node, is numbered after it.
-      var next = http.post(cluster.nodes().get(1).management() + "/issuers/routing", "ops-2",
+      var next = http.post(cluster.nodes().get(1).management() + "/issuers/routing",
           "{routes = [{name = simulator, bins = [\"4\"]}], default-route = simulator}");
       assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
-      awaitRouting(probe, cluster.nodes(), 2, "ops-2", false);
+      awaitRouting(probe, cluster.nodes(), 2, "demo", false);
       running.set(false);
       pacer.shutdown();
       assertThat(pacer.awaitTermination(10, TimeUnit.SECONDS)).isTrue();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.typesafe.config.ConfigFactory;
 import dev.switchyard.gateway.GatewayIT;
+import dev.switchyard.ops.OperatorHttp;
 import dev.switchyard.protocol.client.SwitchClient;
 import dev.switchyard.protocol.v1.AcquirerResponse;
 import dev.switchyard.protocol.v1.ResultCode;
@@ -56,8 +57,8 @@ class KeyRotationIT {
   }
 
   private static String timeline(SwitchNode node, String paymentId) throws Exception {
-    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-        URI.create(node.managementUri().replaceAll("/$", "") + "/payments/" + paymentId)).build(),
+    HttpResponse<String> r = HttpClient.newHttpClient().send(OperatorHttp.request(
+        node.managementUri().replaceAll("/$", "") + "/payments/" + paymentId).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return r.body();

@@ -8,8 +8,9 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import com.typesafe.config.ConfigFactory;
-import dev.switchyard.gateway.AcquirerSecret;
 import dev.switchyard.gateway.GatewayIT;
+import dev.switchyard.ops.OperatorHttp;
+import dev.switchyard.payment.SaltedSecret;
 import dev.switchyard.protocol.client.SwitchClient;
 import dev.switchyard.protocol.v1.AcquirerResponse;
 import dev.switchyard.protocol.v1.ResultCode;
@@ -33,14 +34,16 @@ import org.slf4j.LoggerFactory;
  * Every log line of a node's whole life, from start to stop, at INFO and above from every logger, with its MDC
  * and stack traces: a run through approvals, declines, an issuer that never answers (so a reversal), captures,
  * refunds, a void, refusals of bad cards, wrong secrets and a secret typed as an acquirer id, and the operator
- * routes. Not one line may hold more of a card number used than its BIN and last four (the numbers refused as
- * malformed included), an acquirer secret, right or wrong, or the card-hash key.
+ * routes with the demo operator's token and a wrong one. Not one line may hold more of a card number used than its
+ * BIN and last four (the numbers refused as malformed included), an acquirer secret or operator token, right or
+ * wrong, or the card-hash key.
  */
 class LogScanIT {
 
   private static final String HASH_KEY = "log-scan-card-hash-key-0173";
   private static final String SECRET = "log-scan-acquirer-secret-8841";
   private static final String WRONG_SECRET = "a-wrong-secret-someone-tried-5527";
+  private static final String WRONG_TOKEN = "an-operator-token-someone-guessed-3318";
 
   @TempDir Path dir;
 
@@ -59,7 +62,7 @@ class LogScanIT {
     List<String> pans = List.of("4111111111111111", "5555555555554444", "378282246310005", "6011111111111117");
     try {
       Path acquirers = Files.writeString(dir.resolve("acquirers.conf"),
-          "scan = \"" + AcquirerSecret.hash(SECRET) + "\"\n");
+          "scan = \"" + SaltedSecret.hash(SECRET) + "\"\n");
       try (SwitchNode node = SwitchNode.start(SwitchNode.loadConfig("local", ConfigFactory.parseMap(Map.of(
           "pekko.remote.artery.canonical.port", 0,
           "pekko.management.http.port", 0,
@@ -82,7 +85,7 @@ class LogScanIT {
     List<String> cards = new ArrayList<>(pans);
     pans.forEach(p -> cards.add(offByOne(p)));
     for (String line : text) {
-      for (String secret : List.of(SECRET, WRONG_SECRET, HASH_KEY)) {
+      for (String secret : List.of(SECRET, WRONG_SECRET, HASH_KEY, WRONG_TOKEN, OperatorHttp.DEMO_TOKEN)) {
         if (line.contains(secret)) {
           leaks.add("secret in: " + line);
         }
@@ -133,8 +136,14 @@ class LogScanIT {
     String base = node.managementUri().replaceAll("/$", "");
     for (String path : List.of("/stats", "/issuers", "/risk/rules", "/cluster/members", "/ready",
         "/payments/pay_0123456789abcdef0123456789abcdef")) {
-      http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.discarding());
+      http.send(OperatorHttp.request(base + path).build(), HttpResponse.BodyHandlers.discarding());
+      http.send(OperatorHttp.request(base + path, WRONG_TOKEN).build(), HttpResponse.BodyHandlers.discarding());
     }
+    // A change, let through and audited, and one refused for a wrong token.
+    http.send(OperatorHttp.request(base + "/risk/rules").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+        HttpResponse.BodyHandlers.discarding());
+    http.send(OperatorHttp.request(base + "/risk/rules", WRONG_TOKEN).POST(HttpRequest.BodyPublishers.ofString("{}"))
+        .build(), HttpResponse.BodyHandlers.discarding());
   }
 
   /** The card number with its last digit changed: it fails the Luhn check. */

@@ -9,6 +9,7 @@ import com.typesafe.config.ConfigFactory;
 import dev.switchyard.TestCards;
 import dev.switchyard.issuer.sim.IsoIssuerSimulator;
 import dev.switchyard.node.SwitchNode;
+import dev.switchyard.ops.OperatorHttp;
 import dev.switchyard.payment.PaymentIds;
 import dev.switchyard.protocol.client.SwitchClient;
 import dev.switchyard.protocol.v1.AcquirerRequest;
@@ -341,8 +342,8 @@ class RiskIT {
 
   private JsonNode http(String path) {
     try {
-      HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-          URI.create(node.managementUri().replaceAll("/$", "") + path)).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = HttpClient.newHttpClient().send(OperatorHttp.request(
+          node.managementUri().replaceAll("/$", "") + path).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(200);
       return JSON.readTree(r.body());
     } catch (Exception e) {
@@ -351,8 +352,8 @@ class RiskIT {
   }
 
   private HttpResponse<String> post(String path, String body) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create(node.managementUri().replaceAll("/$", "") + path)).header("X-Operator", "risk-test")
+    return HttpClient.newHttpClient().send(OperatorHttp.request(
+            node.managementUri().replaceAll("/$", "") + path)
         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -1,6 +1,5 @@
-package dev.switchyard.gateway;
+package dev.switchyard.payment;
 
-import dev.switchyard.payment.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -8,27 +7,28 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * An acquirer's secret as a node keeps it: {@code sha256:<salt>:<digest>}, the SHA-256 of a random 16-byte salt
- * followed by the secret (hex), or, in the configuration of a development overlay only, the secret itself.
+ * A secret as a node keeps it (an acquirer's secret, an operator's bearer token): {@code sha256:<salt>:<digest>},
+ * the SHA-256 of a random 16-byte salt followed by the secret (hex), or, in the configuration of a development
+ * overlay only, an acquirer's secret itself.
  * Secrets are long random strings ({@link #generate}), so one salted digest is what a slow password hash would be
  * for a human's password, and a hello costs microseconds on the event loop.
  */
-public final class AcquirerSecret {
+public final class SaltedSecret {
 
   private static final String PREFIX = "sha256:";
   private static final int SALT_BYTES = 16;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final byte[] NO_SALT = new byte[0];
 
-  private AcquirerSecret() {}
+  private SaltedSecret() {}
 
   /** Whether {@code stored} is a salted digest rather than a plain secret. */
-  static boolean isHashed(String stored) {
+  public static boolean isHashed(String stored) {
     return stored.startsWith(PREFIX);
   }
 
   /** Refuses a stored value that looks like a digest but is not one, naming {@code where}. */
-  static void check(String where, String stored) {
+  public static void check(String where, String stored) {
     if (isHashed(stored)) {
       parse(where, stored);
     } else if (stored.isEmpty()) {
@@ -38,7 +38,7 @@ public final class AcquirerSecret {
 
   /** Whether {@code presented} is the secret {@code stored} keeps, compared in constant time. */
   public static boolean matches(String stored, String presented) {
-    byte[][] saltAndDigest = isHashed(stored) ? parse("acquirer secret", stored)
+    byte[][] saltAndDigest = isHashed(stored) ? parse("stored secret", stored)
         : new byte[][] {NO_SALT, digest(NO_SALT, stored)};
     return MessageDigest.isEqual(saltAndDigest[1], digest(saltAndDigest[0], presented));
   }
