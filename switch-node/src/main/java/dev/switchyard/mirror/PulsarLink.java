@@ -7,8 +7,12 @@ import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
+import org.apache.pulsar.client.api.AuthenticationFactory;
+import org.apache.pulsar.client.api.ClientBuilder;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's one Pulsar client, and what runs on it: the journal mirror, its lag gauges and the back-office
@@ -17,15 +21,51 @@ import org.apache.pulsar.client.api.PulsarClientException;
  */
 public final class PulsarLink {
 
+  private static final Logger log = LoggerFactory.getLogger(PulsarLink.class);
+
   private PulsarLink() {}
+
+  /** The client of {@code settings}: its broker, its token (read by Pulsar's token plugin) and TLS. */
+  static PulsarClient client(PulsarSettings settings) throws PulsarClientException {
+    PulsarSettings.Security security = settings.security();
+    ClientBuilder builder = PulsarClient.builder()
+        .serviceUrl(settings.serviceUrl())
+        .operationTimeout(30, TimeUnit.SECONDS)
+        .enableTlsHostnameVerification(security.hostnameVerification());
+    if (!security.trustCertsFile().isEmpty()) {
+      builder.tlsTrustCertsFilePath(security.trustCertsFile());
+    }
+    if (!security.tokenFile().isEmpty()) {
+      // The plugin reads the file again each time it authenticates a connection.
+      builder.authentication(AuthenticationFactory.token(() -> readToken(security.tokenFile())));
+    } else if (!security.token().isEmpty()) {
+      builder.authentication(AuthenticationFactory.token(security.token()));
+    }
+    boolean tls = settings.serviceUrl().startsWith("pulsar+ssl://");
+    if (security.authenticates() && !tls && !isLoopback(settings.serviceUrl())) {
+      log.warn("The Pulsar token goes to {} in clear: use a pulsar+ssl:// service URL", settings.serviceUrl());
+    }
+    log.info("Pulsar client for {}: {}", settings.serviceUrl(), security);
+    return builder.build();
+  }
+
+  private static String readToken(String file) {
+    try {
+      return java.nio.file.Files.readString(java.nio.file.Path.of(file)).strip();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("Pulsar token file " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static boolean isLoopback(String serviceUrl) {
+    String host = java.net.URI.create(serviceUrl.split(",")[0]).getHost();
+    return host != null && (host.equals("localhost") || host.startsWith("127.") || host.equals("[::1]"));
+  }
 
   public static void start(ActorSystem<?> system, DataSource dataSource, TagSlices tags, PulsarSettings settings) {
     PulsarClient client;
     try {
-      client = PulsarClient.builder()
-          .serviceUrl(settings.serviceUrl())
-          .operationTimeout(30, TimeUnit.SECONDS)
-          .build();
+      client = client(settings);
     } catch (PulsarClientException e) {
       throw new IllegalStateException("Pulsar client for " + settings.serviceUrl() + ": " + e.getMessage(), e);
     }

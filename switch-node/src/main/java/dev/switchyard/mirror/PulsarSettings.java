@@ -7,8 +7,25 @@ import java.time.Duration;
 public record PulsarSettings(
     boolean enabled,
     String serviceUrl,
+    Security security,
     Mirror mirror,
     Commands commands) {
+
+  /**
+   * {@code switch.pulsar.auth-token[-file]} and {@code tls}: how the client proves itself and checks the broker.
+   * Its text form never shows the token.
+   */
+  public record Security(String tokenFile, String token, String trustCertsFile, boolean hostnameVerification) {
+    boolean authenticates() {
+      return !tokenFile.isEmpty() || !token.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+      return "Security[token " + (!tokenFile.isEmpty() ? "from " + tokenFile : token.isEmpty() ? "none" : "set")
+          + ", trustCertsFile=" + trustCertsFile + ", hostnameVerification=" + hostnameVerification + "]";
+    }
+  }
 
   /** {@code switch.pulsar.mirror}. */
   public record Mirror(
@@ -27,6 +44,8 @@ public record PulsarSettings(
     return new PulsarSettings(
         c.getBoolean("enabled"),
         c.getString("service-url"),
+        new Security(c.getString("auth-token-file").strip(), c.getString("auth-token").strip(),
+            c.getString("tls.trust-certs-file").strip(), c.getBoolean("tls.hostname-verification")),
         new Mirror(m.getBoolean("enabled"), m.getString("topic"), m.getString("producer-name-prefix"),
             m.getInt("max-pending-sends"), m.getInt("save-offset-after-envelopes"),
             m.getDuration("save-offset-after-duration"), m.getDuration("lag-interval")),

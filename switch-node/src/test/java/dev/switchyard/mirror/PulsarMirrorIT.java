@@ -1,6 +1,7 @@
 package dev.switchyard.mirror;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,10 +38,12 @@ import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.EventEnvelope;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pulsar.client.api.AuthenticationFactory;
 import org.apache.pulsar.client.api.Consumer;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.client.api.SubscriptionType;
 import org.junit.jupiter.api.AfterAll;
@@ -62,6 +65,7 @@ class PulsarMirrorIT {
   @TempDir static Path dataDir;
   static SwitchNode node;
   static PulsarClient pulsar;
+  static PulsarBroker broker;
   static String topics;
 
   @BeforeAll
@@ -75,12 +79,16 @@ class PulsarMirrorIT {
         Map.entry("switch.data-dir", dataDir.toString()),
         Map.entry("switch.gateway.port", 0),
         Map.entry("switch.pulsar.enabled", true),
-        Map.entry("switch.pulsar.service-url", broker.serviceUrl()),
+        // Over TLS, with the node's token: everything below goes through both.
+        Map.entry("switch.pulsar.service-url", broker.serviceUrlTls()),
+        Map.entry("switch.pulsar.tls.trust-certs-file", broker.caFile().toString()),
+        Map.entry("switch.pulsar.auth-token-file", broker.nodeTokenFile()),
         Map.entry("switch.pulsar.mirror.topic", topics + "-events"),
         Map.entry("switch.pulsar.commands.topic", topics + "-commands"),
         Map.entry("switch.pulsar.commands.reply-topic", topics + "-replies"),
         Map.entry("switch.pulsar.commands.dead-letter-topic", topics + "-dlq")))));
-    pulsar = PulsarClient.builder().serviceUrl(broker.serviceUrl()).build();
+    pulsar = broker.client();
+    PulsarMirrorIT.broker = broker;
   }
 
   @AfterAll
@@ -215,6 +223,40 @@ class PulsarMirrorIT {
       assertThat(reply.getPayment().getDispute().getState()).isEqualTo(DisputeState.NEEDS_RESPONSE);
       assertThat(journal(id)).last().satisfies(e -> assertThat(e.hasDisputeOpened()).isTrue());
     }
+  }
+
+  @Test
+  void aPublisherWithoutTheRightTokenIsRefusedAndNoDisputeCommandOfItsReachesAPayment() throws Exception {
+    String id = scriptedPayments(1).get(0);
+    DisputeCommand forged = DisputeCommand.newBuilder().setRequestId("forged-" + UUID.randomUUID()).setPaymentId(id)
+        .setDisputeId("CB-FORGED").setOpen(OpenDispute.newBuilder().setReasonCode("10.4")
+            .setAmount(dev.switchyard.protocol.v1.Money.newBuilder().setMinorUnits(2_000).setCurrency("EUR")))
+        .build();
+    // No token, over plain TCP and over TLS: the broker lets no such client in.
+    for (String url : List.of(broker.serviceUrl(), broker.serviceUrlTls())) {
+      try (PulsarClient anonymous = PulsarClient.builder().serviceUrl(url).tlsTrustCertsFilePath(
+          broker.caFile().toString()).operationTimeout(15, TimeUnit.SECONDS).build()) {
+        assertThatThrownBy(() -> anonymous.newProducer().topic(topics + "-commands").create()
+            .send(forged.toByteArray())).as(url).isInstanceOf(PulsarClientException.AuthenticationException.class);
+      }
+    }
+    // A token the broker signed, of a role with no permission here.
+    try (PulsarClient stranger = PulsarClient.builder().serviceUrl(broker.serviceUrl())
+        .authentication(AuthenticationFactory.token(broker.token(PulsarBroker.STRANGER)))
+        .operationTimeout(15, TimeUnit.SECONDS).build()) {
+      assertThatThrownBy(() -> stranger.newProducer().topic(topics + "-commands").create()
+          .send(forged.toByteArray())).isInstanceOf(PulsarClientException.AuthorizationException.class);
+    }
+    // The back office's command, sent after them, is answered; the payment's only dispute is the back office's.
+    try (Producer<byte[]> commands = pulsar.newProducer().topic(topics + "-commands").create();
+        Consumer<byte[]> replies = subscribe(topics + "-replies", "replies-" + UUID.randomUUID())) {
+      String requestId = "bo-" + UUID.randomUUID();
+      commands.newMessage().key(id).value(DisputeCommand.newBuilder(forged).setRequestId(requestId)
+          .setDisputeId("CB-78").build().toByteArray()).send();
+      assertThat(awaitReply(replies, requestId).getResult()).isEqualTo(ResultCode.APPROVED);
+    }
+    assertThat(journal(id)).filteredOn(PaymentEvent::hasDisputeOpened)
+        .extracting(e -> e.getDisputeOpened().getDisputeId()).containsExactly("CB-78");
   }
 
   static DisputeReply awaitReply(Consumer<byte[]> replies, String requestId) throws Exception {

@@ -64,10 +64,11 @@ class PulsarOutageIT {
             Map.entry("kamon.prometheus.embedded-server.port", metricsPort),
             Map.entry("switch.pulsar.enabled", true),
             Map.entry("switch.pulsar.service-url", broker.serviceUrl()),
+            Map.entry("switch.pulsar.auth-token-file", broker.nodeTokenFile()),
             Map.entry("switch.pulsar.mirror.topic", topic),
             Map.entry("switch.pulsar.mirror.lag-interval", "1s"),
             Map.entry("switch.pulsar.commands.enabled", false)))));
-        PulsarClient pulsar = PulsarClient.builder().serviceUrl(broker.serviceUrl()).build();
+        PulsarClient pulsar = broker.client();
         SwitchClient acquirer = SwitchClient.connect("127.0.0.1", node.gateway().address().getPort(),
             Duration.ofSeconds(5))) {
       acquirer.hello("demo", "demo-secret").get(5, TimeUnit.SECONDS);
@@ -120,7 +121,7 @@ class PulsarOutageIT {
   void aRecreatedJournalIsPublishedNotDroppedAsDuplicates() throws Exception {
     String topic = "persistent://public/default/recreated-" + UUID.randomUUID().toString().substring(0, 8);
     try (PulsarBroker broker = PulsarBroker.start(dir.resolve("broker"));
-        PulsarClient pulsar = PulsarClient.builder().serviceUrl(broker.serviceUrl()).build()) {
+        PulsarClient pulsar = broker.client()) {
       Consumer<byte[]> consumer = pulsar.newConsumer().topic(topic).subscriptionName("recreated")
           .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe();
       Map<String, Set<Long>> got = new HashMap<>();
@@ -152,6 +153,7 @@ class PulsarOutageIT {
         Map.entry("switch.metrics.enabled", false),
         Map.entry("switch.pulsar.enabled", true),
         Map.entry("switch.pulsar.service-url", broker.serviceUrl()),
+        Map.entry("switch.pulsar.auth-token-file", broker.nodeTokenFile()),
         Map.entry("switch.pulsar.mirror.topic", topic),
         Map.entry("switch.pulsar.commands.enabled", false)))));
   }

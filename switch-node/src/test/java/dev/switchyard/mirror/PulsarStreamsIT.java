@@ -41,7 +41,7 @@ class PulsarStreamsIT {
   @BeforeAll
   static void start(PulsarBroker shared) throws Exception {
     broker = shared;
-    client = PulsarClient.builder().serviceUrl(shared.serviceUrl()).build();
+    client = shared.client();
   }
 
   @AfterAll

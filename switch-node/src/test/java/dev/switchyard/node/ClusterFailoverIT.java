@@ -92,6 +92,7 @@ class ClusterFailoverIT {
         NodeProcesses processes = new NodeProcesses(dir, schema, 3).withJvmArgs(List.of(
         "-Dswitch.pulsar.enabled=true",
         "-Dswitch.pulsar.service-url=" + broker.serviceUrl(),
+        "-Dswitch.pulsar.auth-token-file=" + broker.nodeTokenFile(),
         "-Dswitch.pulsar.mirror.topic=" + topic,
         "-Dswitch.pulsar.commands.enabled=false",
         "-Dswitch.quickwit.url=" + quickwit.url()))) {
@@ -318,7 +319,7 @@ class ClusterFailoverIT {
     Map<String, Long> lastSeen = new HashMap<>();
     long distinct = 0;
     long duplicates = 0;
-    try (PulsarClient pulsar = PulsarClient.builder().serviceUrl(broker.serviceUrl()).build();
+    try (PulsarClient pulsar = broker.client();
         Consumer<byte[]> consumer = pulsar.newConsumer().topic(topic).subscriptionName("check")
             .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest).subscribe()) {
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
