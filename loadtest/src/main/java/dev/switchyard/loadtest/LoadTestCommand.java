@@ -83,6 +83,10 @@ public final class LoadTestCommand implements Callable<Integer> {
   @Option(names = "--mirror-topic", defaultValue = "persistent://public/default/switch-payment-events")
   String mirrorTopic;
 
+  @Option(names = "--mirror-pulsar-token-file", description = "A file holding the Pulsar token to watch with,"
+      + " for a broker that authenticates.")
+  String mirrorPulsarTokenFile;
+
   @Option(names = "--db-ceiling", description = "Measure the database's journal-row ceiling instead of the switch.")
   boolean dbCeiling;
 
@@ -138,7 +142,7 @@ public final class LoadTestCommand implements Callable<Integer> {
           : String.format(Locale.ROOT, "find-max (%s): highest sustained rate %.0f/s with p99 <= %.0f ms and no problems",
               mix, best.targetRate(), p99Bound);
     } else if (mirrorPulsar != null) {
-      try (MirrorWatch watch = new MirrorWatch(mirrorPulsar, mirrorTopic)) {
+      try (MirrorWatch watch = new MirrorWatch(mirrorPulsar, mirrorTopic, mirrorPulsarTokenFile)) {
         watch.measureFrom(System.currentTimeMillis() + parse(warmup).toMillis());
         runs.add(LoadRunner.run(settings(rate)));
         // The mirror trails the answers: wait until its events stop arriving (2 s without one).

@@ -28,8 +28,18 @@ final class MirrorWatch implements AutoCloseable {
   private volatile long firstAt;
   private volatile long lastAt;
 
-  MirrorWatch(String serviceUrl, String topic) throws PulsarClientException {
-    client = PulsarClient.builder().serviceUrl(serviceUrl).build();
+  MirrorWatch(String serviceUrl, String topic, String tokenFile) throws PulsarClientException {
+    var builder = PulsarClient.builder().serviceUrl(serviceUrl);
+    if (tokenFile != null) {
+      builder.authentication(org.apache.pulsar.client.api.AuthenticationFactory.token(() -> {
+        try {
+          return java.nio.file.Files.readString(java.nio.file.Path.of(tokenFile)).strip();
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }));
+    }
+    client = builder.build();
     consumer = client.newConsumer().topic(topic).subscriptionName("loadtest-watch-" + System.nanoTime())
         .subscriptionType(SubscriptionType.Exclusive)
         .subscriptionInitialPosition(SubscriptionInitialPosition.Latest)

@@ -173,9 +173,10 @@ public final class BackOffice {
   }
 
   /** Why a command is refused, and which field; null when it is valid. */
-  record Refusal(String field, String reason) {}
+  public record Refusal(String field, String reason) {}
 
-  static Refusal validate(DisputeCommand c) {
+  /** Why {@code c} is refused, or null: the checks of every dispute command, from Pulsar or an operator. */
+  public static Refusal validate(DisputeCommand c) {
     if (c.getRequestId().isEmpty() || c.getRequestId().length() > 64) {
       return new Refusal("request_id", "required, at most 64 characters");
     }
@@ -221,7 +222,9 @@ public final class BackOffice {
     return null;
   }
 
-  static org.apache.pekko.japi.function.Function<ActorRef<Reply>, PaymentCommand> toEntityCommand(DisputeCommand c) {
+  /** The payment's command for a valid {@code c}. */
+  public static org.apache.pekko.japi.function.Function<ActorRef<Reply>, PaymentCommand> toEntityCommand(
+      DisputeCommand c) {
     String request = c.getRequestId();
     String dispute = c.getDisputeId();
     return switch (c.getActionCase()) {

@@ -36,7 +36,7 @@ public final class PulsarLink {
       builder.tlsTrustCertsFilePath(security.trustCertsFile());
     }
     if (!security.tokenFile().isEmpty()) {
-      // The plugin reads the file again each time it authenticates a connection.
+      // Read again each time the client authenticates a connection.
       builder.authentication(AuthenticationFactory.token(() -> readToken(security.tokenFile())));
     } else if (!security.token().isEmpty()) {
       builder.authentication(AuthenticationFactory.token(security.token()));

@@ -37,14 +37,20 @@ public record PulsarSettings(
       boolean enabled, String topic, String subscription, String replyTopic, String deadLetterTopic,
       int parallelism, Duration timeout) {}
 
+  /** The settings; refuses a token file that is not there when Pulsar is on. */
   public static PulsarSettings create(Config config) {
     Config c = config.getConfig("switch.pulsar");
+    String tokenFile = c.getString("auth-token-file").strip();
+    if (c.getBoolean("enabled") && !tokenFile.isEmpty()
+        && !java.nio.file.Files.isReadable(java.nio.file.Path.of(tokenFile))) {
+      throw new IllegalArgumentException("switch.pulsar.auth-token-file: no readable file at " + tokenFile);
+    }
     Config m = c.getConfig("mirror");
     Config k = c.getConfig("commands");
     return new PulsarSettings(
         c.getBoolean("enabled"),
         c.getString("service-url"),
-        new Security(c.getString("auth-token-file").strip(), c.getString("auth-token").strip(),
+        new Security(tokenFile, c.getString("auth-token").strip(),
             c.getString("tls.trust-certs-file").strip(), c.getBoolean("tls.hostname-verification")),
         new Mirror(m.getBoolean("enabled"), m.getString("topic"), m.getString("producer-name-prefix"),
             m.getInt("max-pending-sends"), m.getInt("save-offset-after-envelopes"),

@@ -126,6 +126,10 @@ public final class Main implements Runnable {
         spec.commandLine().getErr().println("--operator needs --role viewer, operator or admin");
         return 2;
       }
+      if (who.operator != null && !dev.switchyard.ops.Operators.isName(name)) {
+        spec.commandLine().getErr().println("--operator: a name is 1 to 64 of A-Z a-z 0-9 . _ @ -");
+        return 2;
+      }
       String secret;
       if (generate) {
         secret = dev.switchyard.payment.SaltedSecret.generate();
@@ -142,7 +146,7 @@ public final class Main implements Runnable {
       }
       String stored = dev.switchyard.payment.SaltedSecret.hash(secret.strip());
       spec.commandLine().getOut().println(who.operator != null
-          ? name + " { token = \"" + stored + "\", role = " + role + " }"
+          ? com.typesafe.config.ConfigUtil.quoteString(name) + " { token = \"" + stored + "\", role = " + role + " }"
           : name + " = \"" + stored + "\"");
       spec.commandLine().getOut().flush();
       return 0;

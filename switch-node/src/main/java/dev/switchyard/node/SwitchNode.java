@@ -136,6 +136,7 @@ public final class SwitchNode implements AutoCloseable {
     PaymentDeadlines.Settings deadlines = PaymentDeadlines.Settings.create(config);
     boolean joinSelf = config.getBoolean("switch.cluster.join-self");
     Metrics.start(config);
+    PulsarSettings pulsar = PulsarSettings.create(config);
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "switch", db.withJournalSchema(config));
     // Sharding and daemons are initialized before start() returns, so callers can send at once.
     if (joinSelf) {
@@ -152,7 +153,6 @@ public final class SwitchNode implements AutoCloseable {
     if (db.vendor() == DatabaseSettings.Vendor.POSTGRESQL && analyze.enabled()) {
       JournalAnalyzer.init(system, dataSource, analyze);
     }
-    PulsarSettings pulsar = PulsarSettings.create(config);
     if (pulsar.enabled()) {
       PulsarLink.start(system, dataSource, settings.tags(), pulsar);
     }

@@ -49,7 +49,7 @@ import org.slf4j.LoggerFactory;
 public final class IssuerRoutes implements ManagementRouteProvider {
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Operator actions, one line each: who (the X-Operator header until operators authenticate), from where, what. */
+  /** Operator actions, one line each: who (the operator the token names), from where, what. */
   private static final Logger AUDIT = LoggerFactory.getLogger("switch.audit");
 
   private final ActorSystem<?> system;

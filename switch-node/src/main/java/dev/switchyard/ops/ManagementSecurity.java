@@ -3,7 +3,6 @@ package dev.switchyard.ops;
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
-import static org.apache.pekko.http.javadsl.server.Directives.extractClientIP;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.extractStrictEntity;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
@@ -12,6 +11,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.mapRouteResultFutu
 import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterOptional;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.respondWithDefaultHeaders;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpEntity;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
@@ -43,6 +44,7 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.headers.StrictTransportSecurity;
 import org.apache.pekko.http.javadsl.model.headers.WWWAuthenticate;
 import org.apache.pekko.http.javadsl.server.Complete;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.server.RouteResult;
 import org.slf4j.Logger;
@@ -92,14 +94,17 @@ public final class ManagementSecurity {
 
   /** {@code inner} (every management route) and {@code GET /audit}, behind the check. */
   Route secure(Route inner) {
-    Route all = concat(path("audit", () -> get(this::auditLog)), inner);
+    Route audit = path("audit", () -> get(this::auditLog));
+    Route all = concat(basePath.isEmpty() ? audit
+        : pathPrefix(PathMatchers.separateOnSlashes(basePath.substring(1)), () -> audit), inner);
     return respondWithDefaultHeaders(headers, () -> extractRequest(request -> {
       String path = request.getUri().path();
       String relative = path.startsWith(basePath) ? path.substring(basePath.length()) : path;
       if (OPEN.contains(relative) && isRead(request)) {
-        return inner;
+        // Sealed, so that its refusals (a 405, a 404) carry the headers as well.
+        return inner.seal();
       }
-      return extractClientIP(client -> authenticated(request, relative, source(client), all));
+      return authenticated(request, relative, peer(request), all);
     }));
   }
 
@@ -138,8 +143,13 @@ public final class ManagementSecurity {
         audit.warn("Refused {} from {} to {} ({}): {} needed", what, source, who.name(), who.role().label(),
             needed.label());
         HttpResponse refused = forbidden(who, needed);
-        return completeWithFuture(log.append(withAnswer(asked, refused, null))
-            .handle((id, failure) -> refused));
+        return completeWithFuture(log.append(withAnswer(asked, refused, null)).handle((id, failure) -> {
+          if (failure != null) {
+            audit.error("Refusal of {} to {} not written to the audit log: {}", what, who.name(),
+                failure.getMessage());
+          }
+          return refused;
+        }));
       }
       CompletionStage<Optional<Long>> written = log.append(asked).handle((id, failure) -> {
         if (failure != null) {
@@ -200,8 +210,13 @@ public final class ManagementSecurity {
     return request.getUri().rawQueryString().map(q -> relative + "?" + q).orElse(relative);
   }
 
-  private static String source(RemoteAddress client) {
-    return client.getAddress().map(java.net.InetAddress::getHostAddress).orElse("unknown address");
+  /**
+   * The address of the connection's peer: never a header's word ({@code X-Forwarded-For}, {@code X-Real-IP}), which
+   * any client may send.
+   */
+  static String peer(HttpRequest request) {
+    return request.getAttribute(AttributeKeys.remoteAddress).flatMap(RemoteAddress::getAddress)
+        .map(java.net.InetAddress::getHostAddress).orElse("unknown address");
   }
 
   private static HttpResponse unauthorized(String message) {

@@ -106,7 +106,9 @@ public final class OperatorAudit {
     }, blocking);
   }
 
+  /** At most {@code max} characters of {@code s}, NULs (which PostgreSQL's text refuses) replaced. */
   private static String clip(String s, int max) {
-    return s.length() <= max ? s : s.substring(0, max);
+    String kept = s.length() <= max ? s : s.substring(0, max);
+    return kept.indexOf('\0') < 0 ? kept : kept.replace('\0', '\uFFFD');
   }
 }

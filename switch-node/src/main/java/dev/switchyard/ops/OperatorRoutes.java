@@ -4,10 +4,11 @@ import static org.apache.pekko.http.javadsl.server.Directives.complete;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.entity;
-import static org.apache.pekko.http.javadsl.server.Directives.extractClientIP;
+import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.optionalHeaderValueByName;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
+import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
 import static org.apache.pekko.http.javadsl.server.Directives.post;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
@@ -19,6 +20,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageOrBuilder;
 import com.google.protobuf.util.JsonFormat;
 import dev.switchyard.gateway.GatewayStats;
+import dev.switchyard.mirror.BackOffice;
 import dev.switchyard.ops.NodeServices;
 import dev.switchyard.payment.Outcome;
 import dev.switchyard.payment.PaymentCommand;
@@ -26,7 +28,10 @@ import dev.switchyard.payment.PaymentEntity;
 import dev.switchyard.payment.PaymentIds;
 import dev.switchyard.payment.Reply;
 import dev.switchyard.persistence.EventTypes;
+import dev.switchyard.protocol.v1.AcceptDispute;
+import dev.switchyard.protocol.v1.DisputeCommand;
 import dev.switchyard.protocol.v1.PaymentEvent;
+import dev.switchyard.protocol.v1.SubmitEvidence;
 import dev.switchyard.risk.RiskSide;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,6 +65,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 public final class OperatorRoutes implements ManagementRouteProvider {
 
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final org.slf4j.Logger audit = org.slf4j.LoggerFactory.getLogger("switch.audit");
   private static final JsonFormat.Printer PROTO_JSON =
       JsonFormat.printer().alwaysPrintFieldsWithNoPresence().omittingInsignificantWhitespace();
 
@@ -78,7 +84,90 @@ public final class OperatorRoutes implements ManagementRouteProvider {
             completeWithFuture(payment(id, OperatorRoutes::paymentJson)))),
         path(segment("payments").slash(segment()).slash("risk"), id -> get(() ->
             completeWithFuture(payment(id, OperatorRoutes::riskJson)))),
+        pathPrefix(segment("payments").slash(segment()).slash("disputes").slash(segment()),
+            (id, dispute) -> path(segment(), action -> operatorChange(settings, "dispute actions",
+                (body, operator, from) -> disputeAction(id, dispute, action, body, operator, from)))),
         path("stats", () -> get(() -> complete(json(StatusCodes.OK, stats())))));
+  }
+
+  /**
+   * {@code POST /payments/{id}/disputes/{dispute}/evidence} ({@code {"requestId": …, "evidenceRef": …}}) or
+   * {@code …/accept} ({@code {"requestId": …}}): the operator's answer to a dispute, checked as the back office's
+   * commands are and sent to the payment; a repeated request id gets its first outcome.
+   */
+  private CompletionStage<HttpResponse> disputeAction(String id, String dispute, String action, String body,
+      String operator, String from) {
+    JsonNode posted;
+    try {
+      posted = JSON.readTree(body.isBlank() ? "{}" : body);
+    } catch (IOException e) {
+      return done(refusedField("body", "not a JSON object"));
+    }
+    if (posted == null || !posted.isObject()) {
+      return done(refusedField("body", "not a JSON object"));
+    }
+    DisputeCommand.Builder command = DisputeCommand.newBuilder().setPaymentId(id).setDisputeId(dispute)
+        .setRequestId(posted.path("requestId").asText(""));
+    switch (action) {
+      case "evidence" -> {
+        String evidence = posted.path("evidenceRef").asText("");
+        if (evidence.isEmpty() || evidence.length() > 256) {
+          return done(refusedField("evidenceRef", "required, at most 256 characters"));
+        }
+        command.setEvidence(SubmitEvidence.newBuilder().setEvidenceRef(evidence));
+      }
+      case "accept" -> command.setAccept(AcceptDispute.getDefaultInstance());
+      default -> {
+        return done(error(StatusCodes.NOT_FOUND, "no dispute action " + printable(action)
+            + ": evidence or accept"));
+      }
+    }
+    DisputeCommand valid = command.build();
+    BackOffice.Refusal refusal = BackOffice.validate(valid);
+    if (refusal != null) {
+      return done(refusedField(refusal.field().equals("request_id") ? "requestId" : refusal.field(),
+          refusal.reason()));
+    }
+    Executor ec = system.executionContext();
+    return ClusterSharding.get(system).entityRefFor(PaymentEntity.ENTITY_KEY, id)
+        .ask(BackOffice.toEntityCommand(valid), timeout)
+        .thenApplyAsync(reply -> {
+          audit.info("Dispute {} of {} {} by {} from {}: {}", dispute, id, action, operator, from, reply.outcome());
+          ObjectNode answer = JSON.createObjectNode();
+          answer.put("requestId", valid.getRequestId());
+          answer.put("result", reply.outcome().name());
+          if (!reply.field().isEmpty()) {
+            answer.put("field", reply.field());
+          }
+          if (!reply.reason().isEmpty()) {
+            answer.put("reason", reply.reason());
+          }
+          if (reply.payment() != null) {
+            answer.set("payment", proto(reply.payment()));
+          }
+          StatusCode status = switch (reply.outcome()) {
+            case APPROVED -> StatusCodes.OK;
+            case NOT_FOUND -> StatusCodes.NOT_FOUND;
+            case OVERLOADED -> StatusCodes.SERVICE_UNAVAILABLE;
+            case INVALID_REQUEST -> StatusCodes.BAD_REQUEST;
+            default -> StatusCodes.CONFLICT;
+          };
+          return json(status, answer);
+        }, ec)
+        .exceptionallyAsync(failure -> error(StatusCodes.SERVICE_UNAVAILABLE,
+            "the payment did not answer in time; send the same requestId again"), ec);
+  }
+
+  private static CompletionStage<HttpResponse> done(HttpResponse response) {
+    return java.util.concurrent.CompletableFuture.completedFuture(response);
+  }
+
+  private static HttpResponse refusedField(String field, String reason) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("error", field + ": " + reason);
+    body.put("field", field);
+    body.put("reason", reason);
+    return json(StatusCodes.BAD_REQUEST, body);
   }
 
   /** This node's gateway (and its TLS certificate in force) and risk decisions since start. */
@@ -222,17 +311,16 @@ public final class OperatorRoutes implements ManagementRouteProvider {
 
   /**
    * A POST by which an operator changes the cluster: 403 while route providers are read-only (saying {@code what}
-   * is off), else {@code change} with the body, the {@code X-Operator} header as it may appear in a log line
-   * ("unnamed" when absent) and the client's address.
+   * is off), else {@code change} with the body, the operator's name ({@code X-Operator}, which
+   * {@link ManagementSecurity} sets from the token) as it may appear in a log line, and the peer's address.
    */
   static Route operatorChange(ManagementRouteProviderSettings settings, String what, Change change) {
     return post(() -> settings.readOnly()
         ? complete(error(StatusCodes.FORBIDDEN,
             what + " are off while pekko.management.http.route-providers-read-only = true"))
-        : optionalHeaderValueByName("X-Operator", operator -> extractClientIP(client ->
+        : optionalHeaderValueByName("X-Operator", operator -> extractRequest(request ->
             entity(Unmarshaller.entityToString(), body -> completeWithFuture(change.apply(body,
-                operator.map(OperatorRoutes::printable).orElse("unnamed"),
-                client.getAddress().map(java.net.InetAddress::getHostAddress).orElse("unknown address")))))));
+                operator.map(OperatorRoutes::printable).orElse("unnamed"), ManagementSecurity.peer(request)))))));
   }
 
   /** An operator's name as it may appear in a log line: printable ASCII, at most 64 characters. */

@@ -67,6 +67,11 @@ public final class Operators {
     return new Operators(configured, file, all);
   }
 
+  /** Whether {@code name} may name an operator. */
+  public static boolean isName(String name) {
+    return NAME.matcher(name).matches();
+  }
+
   /** The operator whose token {@code presented} is, if any; every operator's digest is compared. */
   public Optional<Operator> authenticate(String presented) {
     Operator found = null;

@@ -186,7 +186,7 @@ class ClusterRollingRestartIT {
         awaitFullCluster(probe, cluster.nodes());
       }
       // Every node left and came back; the table lives on in the others, and reached each one again by gossip.
-      awaitRouting(probe, cluster.nodes(), 1, "ops-1", true);
+      awaitRouting(probe, cluster.nodes(), 1, "demo", true);
       awaitRiskRules(probe, cluster.nodes(), 1);
       // The next change, posted to another node, is numbered after it.
       var next = http.post(cluster.nodes().get(1).management() + "/issuers/routing",

@@ -139,6 +139,9 @@ class LogScanIT {
       http.send(OperatorHttp.request(base + path).build(), HttpResponse.BodyHandlers.discarding());
       http.send(OperatorHttp.request(base + path, WRONG_TOKEN).build(), HttpResponse.BodyHandlers.discarding());
     }
+    // A header that does not parse as a bearer token, which Pekko HTTP would otherwise repeat in a warning.
+    http.send(HttpRequest.newBuilder(URI.create(base + "/stats")).header("Authorization", "Bearer " + WRONG_TOKEN
+        + " , \"x").build(), HttpResponse.BodyHandlers.discarding());
     // A change, let through and audited, and one refused for a wrong token.
     http.send(OperatorHttp.request(base + "/risk/rules").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
         HttpResponse.BodyHandlers.discarding());

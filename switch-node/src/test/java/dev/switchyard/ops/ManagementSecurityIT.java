@@ -6,8 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
+import dev.switchyard.gateway.GatewayIT;
 import dev.switchyard.node.SwitchNode;
+import dev.switchyard.payment.Money;
+import dev.switchyard.payment.Outcome;
+import dev.switchyard.payment.PaymentCommand;
+import dev.switchyard.payment.PaymentEntity;
+import dev.switchyard.payment.Reply;
 import dev.switchyard.payment.SaltedSecret;
+import dev.switchyard.protocol.client.SwitchClient;
+import dev.switchyard.protocol.v1.AcquirerResponse;
+import dev.switchyard.protocol.v1.ResultCode;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import java.net.URI;
@@ -26,9 +35,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -121,6 +133,7 @@ class ManagementSecurityIT {
   @Test
   void withoutATokenOrWithAWrongOneEveryRouteButTheHealthChecksIs401AndNothingChanges() throws Exception {
     long rulesBefore = get("/risk/rules", OPERATOR).get("version").asLong();
+    long routingBefore = get("/issuers", OPERATOR).at("/routing/version").asLong();
     long auditBefore = auditSize();
     for (String token : new String[] {null, "not-a-token", OPERATOR + "x", ""}) {
       for (HttpRequest.Builder route : everyRoute(token)) {
@@ -132,12 +145,23 @@ class ManagementSecurityIT {
         assertThat(r.body()).doesNotContain("pay_0123456789abcdef0123456789abcdef");
       }
     }
-    // A basic-auth header is no bearer token either.
+    // A basic-auth header is no bearer token either; nor does another method, a trailing slash, an encoded path or
+    // a method other than GET on an open path get past the check.
     assertThat(send(request("/stats", null).header("Authorization", "Basic ZGVtbzpkZW1v")).statusCode())
         .isEqualTo(401);
+    for (HttpRequest.Builder sly : List.of(request("/stats", null).method("HEAD", HttpRequest.BodyPublishers.noBody()),
+        request("/stats", null).method("OPTIONS", HttpRequest.BodyPublishers.noBody()),
+        request("/stats/", null), request("/%61udit", null), request("/alive/../stats", null),
+        request("/ready", null).POST(HttpRequest.BodyPublishers.noBody()),
+        request(PAYMENT + "/disputes/CB-1/accept", null).POST(HttpRequest.BodyPublishers.ofString("{}")))) {
+      HttpRequest built = sly.build();
+      assertThat(HTTP.send(built, HttpResponse.BodyHandlers.ofString()).statusCode())
+          .as(built.method() + " " + built.uri()).isEqualTo(401);
+    }
     assertThat(send(request("/alive", null)).statusCode()).isEqualTo(200);
     assertThat(send(request("/ready", null)).statusCode()).isEqualTo(200);
     assertThat(get("/risk/rules", OPERATOR).get("version").asLong()).isEqualTo(rulesBefore);
+    assertThat(get("/issuers", OPERATOR).at("/routing/version").asLong()).isEqualTo(routingBefore);
     assertThat(Cluster.get(node.system()).selfMember().status()).isEqualTo(MemberStatus.up());
     assertThat(auditSize()).as("unauthenticated requests are not audited rows").isEqualTo(auditBefore);
   }
@@ -172,9 +196,9 @@ class ManagementSecurityIT {
   @Test
   void theAuditLogHasEveryChangeLetThroughWithWhoWhatWhenAndTheAnswer() throws Exception {
     Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    // The operator says it is someone else: the log and the rule set's version name the token's operator.
+    // The operator says it is someone else, somewhere else: the log names the token's operator and the peer.
     HttpResponse<String> changed = send(request("/risk/rules", OPERATOR).header("X-Operator", "demo")
-        .POST(HttpRequest.BodyPublishers.ofString(RULES)));
+        .header("X-Forwarded-For", "203.0.113.9").POST(HttpRequest.BodyPublishers.ofString(RULES)));
     assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
     long version = JSON.readTree(changed.body()).get("version").asLong();
     assertThat(get("/risk/rules", VIEWER).get("by").asText()).isEqualTo("olga");
@@ -261,6 +285,70 @@ class ManagementSecurityIT {
           .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()))
           .isInstanceOf(java.io.IOException.class);
     }
+  }
+
+  @Test
+  void anOperatorAnswersADisputeAndAViewerIsRefusedWithNothingChanged() throws Exception {
+    String id = disputedPayment("CB-9");
+    String evidence = "/payments/" + id + "/disputes/CB-9/evidence";
+    String body = "{\"requestId\": \"ops-ev-1\", \"evidenceRef\": \"doc-77\"}";
+
+    HttpResponse<String> refused = send(request(evidence, VIEWER).POST(HttpRequest.BodyPublishers.ofString(body)));
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(get("/payments/" + id, VIEWER).at("/payment/dispute/state").asText()).isEqualTo("NEEDS_RESPONSE");
+
+    HttpResponse<String> bad = send(request(evidence, OPERATOR).POST(HttpRequest.BodyPublishers.ofString(
+        "{\"requestId\": \"ops-ev-2\"}")));
+    assertThat(bad.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(bad.body()).get("field").asText()).isEqualTo("evidenceRef");
+
+    HttpResponse<String> answered = send(request(evidence, OPERATOR).POST(HttpRequest.BodyPublishers.ofString(body)));
+    assertThat(answered.statusCode()).as(answered.body()).isEqualTo(200);
+    assertThat(JSON.readTree(answered.body()).at("/payment/dispute/state").asText()).isEqualTo("UNDER_REVIEW");
+    // The same request again is answered with its first outcome, and changes nothing more.
+    assertThat(send(request(evidence, OPERATOR).POST(HttpRequest.BodyPublishers.ofString(body))).statusCode())
+        .isEqualTo(200);
+    assertThat(disputeEvents(id)).containsExactly("dispute_opened", "dispute_evidence_submitted");
+
+    String other = disputedPayment("CB-10");
+    String accept = "/payments/" + other + "/disputes/CB-10/accept";
+    assertThat(send(request(accept, VIEWER).POST(HttpRequest.BodyPublishers.ofString("{\"requestId\": \"a-1\"}")))
+        .statusCode()).isEqualTo(403);
+    assertThat(disputeEvents(other)).containsExactly("dispute_opened");
+    HttpResponse<String> accepted = send(request(accept, OPERATOR)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"requestId\": \"a-1\"}")));
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(200);
+    assertThat(disputeEvents(other)).containsExactly("dispute_opened", "dispute_closed");
+    assertThat(send(request("/payments/" + other + "/disputes/CB-10/won", OPERATOR)
+        .POST(HttpRequest.BodyPublishers.ofString("{\"requestId\": \"a-2\"}"))).statusCode())
+        .as("deciding a dispute is the network's, not an operator's").isEqualTo(404);
+  }
+
+  /** A captured payment of the demo acquirer with chargeback {@code disputeId} open, as the network opens one. */
+  private static String disputedPayment(String disputeId) throws Exception {
+    String id;
+    try (SwitchClient client = SwitchClient.connect("127.0.0.1", node.gateway().address().getPort(),
+        Duration.ofSeconds(5))) {
+      assertThat(client.hello("demo", "demo-secret").get(5, TimeUnit.SECONDS).getResult())
+          .isEqualTo(ResultCode.APPROVED);
+      AcquirerResponse auth = client.send(GatewayIT.authorize("ops-" + UUID.randomUUID(), 5_000))
+          .get(10, TimeUnit.SECONDS);
+      assertThat(auth.getResult()).isEqualTo(ResultCode.APPROVED);
+      id = auth.getPayment().getPaymentId();
+      assertThat(client.send(GatewayIT.capture(id, 5_000, true)).get(10, TimeUnit.SECONDS).getResult())
+          .isEqualTo(ResultCode.APPROVED);
+    }
+    Reply opened = ClusterSharding.get(node.system()).entityRefFor(PaymentEntity.ENTITY_KEY, id)
+        .<Reply>ask(r -> new PaymentCommand.OpenDispute("net-" + disputeId, disputeId, Money.of(5_000, "EUR"),
+            "10.4", 30, r), Duration.ofSeconds(10)).toCompletableFuture().get(15, TimeUnit.SECONDS);
+    assertThat(opened.outcome()).isEqualTo(Outcome.APPROVED);
+    return id;
+  }
+
+  private static List<String> disputeEvents(String id) throws Exception {
+    List<String> types = new ArrayList<>();
+    get("/payments/" + id, VIEWER).get("timeline").forEach(e -> types.add(e.get("type").asText()));
+    return types.stream().filter(t -> t.startsWith("dispute")).toList();
   }
 
   private static long auditSize() throws Exception {
