@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
+import dev.switchyard.payment.SaltedSecret;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -40,6 +41,8 @@ import org.junit.jupiter.api.io.TempDir;
  * one cluster of three through discovery.
  */
 class KubernetesBootstrapIT {
+
+  private static final String OPERATOR_TOKEN = "bootstrap-test-token-" + SaltedSecret.generate();
 
   static final String PG_URL = "jdbc:postgresql://127.0.0.1:5432/test";
   static final String NAMESPACE = "payment-switch";
@@ -99,7 +102,8 @@ class KubernetesBootstrapIT {
           }
           try {
             String members = http.send(HttpRequest.newBuilder(URI.create("http://" + IPS.get(i) + ":7626/cluster/members"))
-                .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString()).body();
+                .header("Authorization", "Bearer " + OPERATOR_TOKEN).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
             long up = members.split("\"status\":\"Up\"", -1).length - 1;
             if (up != 3) {
               problems.add(IPS.get(i) + " sees " + up + " members Up");
@@ -121,7 +125,8 @@ class KubernetesBootstrapIT {
             .isLessThan(deadline);
         nodes.get(0).waitFor(1, TimeUnit.SECONDS); // returns early only if that node exits
       }
-      String members = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.2:7626/cluster/members")).build(),
+      String members = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.2:7626/cluster/members"))
+          .header("Authorization", "Bearer " + OPERATOR_TOKEN).build(),
           HttpResponse.BodyHandlers.ofString()).body();
       for (String ip : IPS) {
         assertThat(members).contains("pekko://switch@" + ip + ":17355");
@@ -160,6 +165,9 @@ class KubernetesBootstrapIT {
         "-Dpekko.remote.artery.transport=tcp",
         "-Dswitch.metrics.enabled=false",
         "-Dswitch.data-dir=" + dir.resolve("data-" + i),
+        // A viewer to read the members with; Bootstrap's own route between the nodes needs no token.
+        "-Dswitch.operator.operators.bootstrap-test.token=" + SaltedSecret.hash(OPERATOR_TOKEN),
+        "-Dswitch.operator.operators.bootstrap-test.role=viewer",
         "-cp", classpath, "dev.switchyard.node.Main", "node", "--config", "kubernetes"));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve("node-" + i + ".log").toFile());

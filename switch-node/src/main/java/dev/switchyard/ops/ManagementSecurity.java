@@ -51,8 +51,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The check in front of every management route. {@code /alive}, {@code /ready}, {@code /startup} and Cluster
- * Bootstrap's {@code /bootstrap/seed-nodes} (which the other pods' bootstrap asks without credentials) are open;
+ * The check in front of every management route. {@code /alive}, {@code /ready}, {@code /startup}, Cluster
+ * Bootstrap's {@code /bootstrap/seed-nodes} (which the other pods' bootstrap asks without credentials) and the
+ * API's contract ({@code /openapi.json}, Swagger UI at {@code /docs/api/}) are open to reads;
  * everything else needs {@code Authorization: Bearer <token>} of an operator whose role allows it: reads need
  * viewer, changes operator, cluster membership changes and the audit log admin. The request goes on with
  * {@code X-Operator} set to the operator's name, whatever the client sent. Every change that passes
@@ -100,7 +101,7 @@ public final class ManagementSecurity {
     return respondWithDefaultHeaders(headers, () -> extractRequest(request -> {
       String path = request.getUri().path();
       String relative = path.startsWith(basePath) ? path.substring(basePath.length()) : path;
-      if (OPEN.contains(relative) && isRead(request)) {
+      if ((OPEN.contains(relative) || OpenApiRoutes.isOpen(relative)) && isRead(request)) {
         // Sealed, so that its refusals (a 405, a 404) carry the headers as well.
         return inner.seal();
       }
