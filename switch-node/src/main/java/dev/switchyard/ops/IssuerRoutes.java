@@ -63,7 +63,8 @@ public final class IssuerRoutes implements ManagementRouteProvider {
   @Override
   public Route routes(ManagementRouteProviderSettings settings) {
     return concat(
-        path("issuers", () -> get(() -> completeWithFuture(issuers()))),
+        path("issuers", () -> get(() -> completeWithFuture(issuers().thenApply(
+            tree -> OperatorRoutes.json(StatusCodes.OK, tree))))),
         path(segment("issuers").slash("routing"), () ->
             OperatorRoutes.operatorChange(settings, "routing changes", this::reload)));
   }
@@ -128,13 +129,14 @@ public final class IssuerRoutes implements ManagementRouteProvider {
     return root;
   }
 
-  private CompletionStage<HttpResponse> issuers() {
+  /** What {@code GET /issuers} shows (the console's overview shows it too). */
+  CompletionStage<ObjectNode> issuers() {
     ObjectNode root = JSON.createObjectNode();
     root.put("node", NodeServices.get(system).nodeName());
     ArrayNode routes = root.putArray("routes");
     IssuerSide side = NodeServices.get(system).issuers();
     if (side == null) {
-      return CompletableFuture.completedFuture(OperatorRoutes.json(StatusCodes.OK, root));
+      return CompletableFuture.completedFuture(root);
     }
     routing(root, side);
     List<CompletableFuture<Void>> queues = new ArrayList<>();
@@ -179,7 +181,7 @@ public final class IssuerRoutes implements ManagementRouteProvider {
     }
     return CompletableFuture.allOf(queues.toArray(CompletableFuture[]::new)).thenApply(done -> {
       synchronized (root) {
-        return OperatorRoutes.json(StatusCodes.OK, root);
+        return root;
       }
     });
   }

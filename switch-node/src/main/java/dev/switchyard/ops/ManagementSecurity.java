@@ -101,7 +101,8 @@ public final class ManagementSecurity {
     return respondWithDefaultHeaders(headers, () -> extractRequest(request -> {
       String path = request.getUri().path();
       String relative = path.startsWith(basePath) ? path.substring(basePath.length()) : path;
-      if ((OPEN.contains(relative) || OpenApiRoutes.isOpen(relative)) && isRead(request)) {
+      if ((OPEN.contains(relative) || OpenApiRoutes.isOpen(relative)) && isRead(request)
+          || ConsoleRoutes.isOpen(relative)) {
         // Sealed, so that its refusals (a 405, a 404) carry the headers as well.
         return inner.seal();
       }
@@ -110,21 +111,35 @@ public final class ManagementSecurity {
   }
 
   private Route authenticated(HttpRequest request, String relative, String source, Route all) {
+    boolean console = ConsoleRoutes.isConsole(relative);
     Optional<String> bearer = request.getHeader("Authorization").map(HttpHeader::value)
         .filter(v -> v.regionMatches(true, 0, "Bearer ", 0, 7)).map(v -> v.substring(7).strip());
+    if (console && bearer.isEmpty()) {
+      // The console's pages carry the token in its HttpOnly, SameSite=Strict cookie.
+      bearer = request.getHeader(org.apache.pekko.http.javadsl.model.headers.Cookie.class).flatMap(c ->
+          java.util.stream.StreamSupport.stream(c.getCookies().spliterator(), false)
+              .filter(p -> p.name().equals(ConsoleRoutes.COOKIE)).map(p -> p.value()).findFirst());
+    }
     String what = request.method().name() + " " + relative;
     if (bearer.isEmpty() || bearer.get().isEmpty()) {
       audit.warn("Refused {} from {}: no bearer token", what, source);
-      return complete(unauthorized("a bearer token is needed: Authorization: Bearer <token>"));
+      return console ? complete(ConsoleRoutes.toLogin(basePath))
+          : complete(unauthorized("a bearer token is needed: Authorization: Bearer <token>"));
     }
     Optional<Operator> operator = operators.authenticate(bearer.get());
     if (operator.isEmpty()) {
       audit.warn("Refused {} from {}: the token is no operator's", what, source);
-      return complete(unauthorized("the token is no operator's"));
+      return console ? complete(ConsoleRoutes.toLogin(basePath)) : complete(unauthorized("the token is no operator's"));
     }
     Operator who = operator.get();
     Role needed = needed(request, relative);
-    Route named = mapRequest(r -> r.removeHeader("X-Operator").addHeader(RawHeader.create("X-Operator", who.name())),
+    if (console && !isRead(request) && !ConsoleRoutes.sameOrigin(request)) {
+      audit.warn("Refused {} from {} to {}: the page that sent it is not this console's", what, source, who.name());
+      return complete(OperatorRoutes.error(StatusCodes.FORBIDDEN, "a change must come from this console's pages"));
+    }
+    Route named = mapRequest(r -> r.removeHeader("X-Operator").removeHeader("X-Operator-Role")
+            .addHeader(RawHeader.create("X-Operator", who.name()))
+            .addHeader(RawHeader.create("X-Operator-Role", who.role().label())),
         () -> respondWithDefaultHeaders(List.of(CacheControl.create(CacheDirectives.NO_STORE)), all::seal));
     if (isRead(request)) {
       if (!who.role().allows(needed)) {
@@ -190,7 +205,7 @@ public final class ManagementSecurity {
 
   /** The role a request needs: reads viewer, the audit log and cluster membership changes admin, others operator. */
   static Role needed(HttpRequest request, String relative) {
-    if (relative.equals("/audit") || relative.startsWith("/audit/")) {
+    if (relative.equals("/audit") || relative.startsWith("/audit/") || relative.equals("/console/audit")) {
       return Role.ADMIN;
     }
     if (isRead(request)) {

@@ -54,6 +54,7 @@ public final class ManagementServer {
     PekkoManagementSettings management = PekkoManagement.get(classic).settings();
     OperatorAudit audit = new OperatorAudit(dataSource,
         system.dispatchers().lookup(DispatcherSelector.blocking()));
+    NodeServices.get(system).registerOperators(operators, audit);
     ManagementSecurity security = new ManagementSecurity(operators, audit, nodeName,
         management.getBasePath().orElse(""), operator.getString("content-security-policy"),
         https == null ? null : h.getDuration("hsts-max-age"), Clock.systemUTC());

@@ -16,6 +16,8 @@ public final class NodeServices implements Extension {
   private volatile javax.sql.DataSource dataSource;
   private volatile dev.switchyard.issuer.IssuerSide issuers;
   private volatile dev.switchyard.risk.RiskSide risk;
+  private volatile Operators operators;
+  private volatile OperatorAudit audit;
 
   /** The extension id. */
   public static final class Id extends ExtensionId<NodeServices> {
@@ -52,6 +54,20 @@ public final class NodeServices implements Extension {
   /** The node's risk decisions; null until the node has started them. */
   public dev.switchyard.risk.RiskSide risk() {
     return risk;
+  }
+
+  /** Who may use the management port, and its audit log; null until the port is bound. */
+  public Operators operators() {
+    return operators;
+  }
+
+  public OperatorAudit audit() {
+    return audit;
+  }
+
+  void registerOperators(Operators who, OperatorAudit log) {
+    this.operators = who;
+    this.audit = log;
   }
 
   public void registerRisk(dev.switchyard.risk.RiskSide side) {

@@ -95,7 +95,7 @@ public final class OperatorRoutes implements ManagementRouteProvider {
    * {@code …/accept} ({@code {"requestId": …}}): the operator's answer to a dispute, checked as the back office's
    * commands are and sent to the payment; a repeated request id gets its first outcome.
    */
-  private CompletionStage<HttpResponse> disputeAction(String id, String dispute, String action, String body,
+  CompletionStage<HttpResponse> disputeAction(String id, String dispute, String action, String body,
       String operator, String from) {
     JsonNode posted;
     try {
@@ -187,6 +187,20 @@ public final class OperatorRoutes implements ManagementRouteProvider {
   /** The payment {@code id} as {@code render} shows its answer and its journal events. */
   private CompletionStage<HttpResponse> payment(String id,
       java.util.function.BiFunction<Reply, List<EventEnvelope>, ObjectNode> render) {
+    return fetch(id, (answer, events) -> json(StatusCodes.OK, render.apply(answer, events)));
+  }
+
+  /** What {@code GET /payments/{id}} shows, for the console: the document, or an error answer. */
+  CompletionStage<HttpResponse> paymentDocument(String id) {
+    return payment(id, OperatorRoutes::paymentJson);
+  }
+
+  /**
+   * The payment's answer and journal events as {@code render} makes them an answer; 400 for a malformed id, 404
+   * for no payment, 503 for one too busy or too slow to answer.
+   */
+  private CompletionStage<HttpResponse> fetch(String id,
+      java.util.function.BiFunction<Reply, List<EventEnvelope>, HttpResponse> render) {
     if (!PaymentIds.isWellFormed(id)) {
       return java.util.concurrent.CompletableFuture.completedFuture(
           error(StatusCodes.BAD_REQUEST, "not a payment id: pay_ followed by 32 lower-case hex digits"));
@@ -209,7 +223,7 @@ public final class OperatorRoutes implements ManagementRouteProvider {
       }
       return journal.currentEventsByPersistenceId(PaymentEntity.ENTITY_KEY.name() + "|" + id, 0, Long.MAX_VALUE)
           .runWith(Sink.seq(), system)
-          .thenApplyAsync(events -> json(StatusCodes.OK, render.apply(answer, events)), ec);
+          .thenApplyAsync(events -> render.apply(answer, events), ec);
     }, ec).exceptionallyAsync(failure -> error(StatusCodes.SERVICE_UNAVAILABLE,
         "the payment did not answer in time; try again"), ec);
   }
