@@ -1,3 +1,19 @@
+// The live events' connection state, for the reader and for the browser tests.
+document.body.addEventListener("htmx:sseOpen", function (e) {
+  var state = document.getElementById("stream-state");
+  if (state) {
+    state.dataset.connected = "true";
+    state.textContent = "Connected: events appear here as the journal takes them, newest first.";
+  }
+});
+document.body.addEventListener("htmx:sseError", function () {
+  var state = document.getElementById("stream-state");
+  if (state) {
+    delete state.dataset.connected;
+    state.textContent = "Disconnected; reconnecting…";
+  }
+});
+
 // The overview's chart: authorizations per second, approval rate and authorize p99, sampled every two seconds
 // from /console/overview/figures and drawn with uPlot. Nothing here runs on pages without a #chart.
 (function () {

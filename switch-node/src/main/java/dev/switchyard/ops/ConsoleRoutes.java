@@ -1,6 +1,7 @@
 package dev.switchyard.ops;
 
 import static org.apache.pekko.http.javadsl.server.Directives.complete;
+import static org.apache.pekko.http.javadsl.server.Directives.completeOK;
 import static org.apache.pekko.http.javadsl.server.Directives.completeWithFuture;
 import static org.apache.pekko.http.javadsl.server.Directives.concat;
 import static org.apache.pekko.http.javadsl.server.Directives.extractRequest;
@@ -8,6 +9,7 @@ import static org.apache.pekko.http.javadsl.server.Directives.formFieldMap;
 import static org.apache.pekko.http.javadsl.server.Directives.get;
 import static org.apache.pekko.http.javadsl.server.Directives.getFromResource;
 import static org.apache.pekko.http.javadsl.server.Directives.parameterMap;
+import static org.apache.pekko.http.javadsl.server.Directives.onSuccess;
 import static org.apache.pekko.http.javadsl.server.Directives.path;
 import static org.apache.pekko.http.javadsl.server.Directives.pathEndOrSingleSlash;
 import static org.apache.pekko.http.javadsl.server.Directives.pathPrefix;
@@ -20,10 +22,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchyard.gateway.GatewayStats;
 import dev.switchyard.payment.PaymentIds;
+import dev.switchyard.persistence.EventTypes;
+import dev.switchyard.protocol.v1.PaymentEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -47,12 +52,14 @@ import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.HttpCookie;
 import org.apache.pekko.http.javadsl.model.headers.Location;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.headers.SameSite;
 import org.apache.pekko.http.javadsl.model.headers.SetCookie;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.management.javadsl.ManagementRouteProvider;
 import org.apache.pekko.management.javadsl.ManagementRouteProviderSettings;
@@ -76,6 +83,7 @@ public final class ConsoleRoutes implements ManagementRouteProvider {
       "uPlot.iife.min.js", "META-INF/resources/webjars/uplot/" + webJar("org.webjars.npm", "uplot")
           + "/dist/uPlot.iife.min.js",
       "uPlot.min.css", "META-INF/resources/webjars/uplot/" + webJar("org.webjars.npm", "uplot") + "/dist/uPlot.min.css",
+      "sse.js", "META-INF/resources/webjars/htmx-ext-sse/" + webJar("org.webjars.npm", "htmx-ext-sse") + "/sse.js",
       "console.css", "console/console.css",
       "console.js", "console/console.js");
   /**
@@ -143,6 +151,13 @@ public final class ConsoleRoutes implements ManagementRouteProvider {
         pathPrefix(segment("payments").slash(segment()).slash("disputes").slash(segment()), (id, dispute) ->
             path(segment(), action -> post(() -> formFieldMap(form -> extractRequest(r ->
                 completeWithFuture(answer(id, dispute, action, form, r))))))),
+        path("events", () -> get(() -> parameterMap(q -> extractRequest(r -> complete(page(r, "Live events",
+            eventsPage(q))))))),
+        path(segment("events").slash("stream"), () -> get(() -> parameterMap(q -> onSuccess(
+            CompletableFuture.supplyAsync(this::journalHeads, system.dispatchers().lookup(
+                org.apache.pekko.actor.typed.DispatcherSelector.blocking())),
+            heads -> completeOK(events(heads, q.getOrDefault("acquirer", "").strip(),
+                q.getOrDefault("type", "").strip()), EventStreamMarshalling.toEventStream()))))),
         path("audit", () -> get(() -> extractRequest(r -> completeWithFuture(auditPage(r))))))));
   }
 
@@ -434,6 +449,72 @@ public final class ConsoleRoutes implements ManagementRouteProvider {
         });
   }
 
+  // --- live events ---------------------------------------------------------------------------------------
+
+  private static String eventsPage(Map<String, String> q) {
+    String acquirer = q.getOrDefault("acquirer", "").strip();
+    String type = q.getOrDefault("type", "").strip();
+    String stream = "/console/events/stream?acquirer=" + URLEncoder.encode(acquirer, StandardCharsets.UTF_8)
+        + "&type=" + URLEncoder.encode(type, StandardCharsets.UTF_8);
+    return """
+        <section class="card">
+          <h1>Live events</h1>
+          <form method="get" action="/console/events" class="inline">
+            <label for="acquirer">Acquirer</label><input id="acquirer" name="acquirer" value="%s">
+            <label for="type">Event type</label><input id="type" name="type" value="%s" placeholder="e.g. declined">
+            <button type="submit">Filter</button>
+          </form>
+          <p class="muted" id="stream-state">Events appear here as the journal takes them, newest first.</p>
+          <div class="scroll"><table><thead><tr><th>At</th><th>Payment</th><th>Event</th><th>State after</th>
+          <th>Acquirer</th></tr></thead>
+          <tbody id="events" hx-ext="sse" sse-connect="%s" sse-swap="event" hx-swap="afterbegin"></tbody>
+          </table></div>
+        </section>""".formatted(esc(acquirer), esc(type), esc(stream));
+  }
+
+  /** Each slice's newest journal offset now: the stream starts after them. */
+  private Map<String, Long> journalHeads() {
+    dev.switchyard.mirror.MirrorOffsets offsets = new dev.switchyard.mirror.MirrorOffsets(
+        NodeServices.get(system).dataSource());
+    Map<String, Long> heads = new java.util.LinkedHashMap<>();
+    for (String tag : tags().allTags()) {
+      try {
+        heads.put(tag, offsets.journalMax(tag));
+      } catch (java.sql.SQLException e) {
+        throw new IllegalStateException("the journal did not answer: " + e.getMessage(), e);
+      }
+    }
+    return heads;
+  }
+
+  private dev.switchyard.persistence.TagSlices tags() {
+    return dev.switchyard.payment.PaymentSettings.create(system.settings().config()).tags();
+  }
+
+  /** Every slice's events after {@code heads}, as table rows, filtered by acquirer and event type. */
+  private org.apache.pekko.stream.javadsl.Source<ServerSentEvent, org.apache.pekko.NotUsed> events(
+      Map<String, Long> heads, String acquirer, String type) {
+    var journal = org.apache.pekko.persistence.query.PersistenceQuery.get(Adapter.toClassic(system))
+        .getReadJournalFor(org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal.class,
+            org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal.Identifier());
+    return org.apache.pekko.stream.javadsl.Source.from(new ArrayList<>(heads.entrySet()))
+        .flatMapMerge(Math.max(1, heads.size()), head -> journal.eventsByTag(head.getKey(),
+            org.apache.pekko.persistence.query.Offset.sequence(head.getValue())))
+        .filter(e -> e.event() instanceof PaymentEvent event
+            && (acquirer.isEmpty() || event.getAcquirerId().equals(acquirer))
+            && (type.isEmpty() || EventTypes.of(event).equals(type)))
+        .map(e -> {
+          PaymentEvent event = (PaymentEvent) e.event();
+          String id = PaymentIds.fromPersistenceId(e.persistenceId());
+          return ServerSentEvent.create("<tr><td>" + esc(Instant.ofEpochMilli(event.getAtMillis()).toString())
+              + "</td><td><a href=\"/console/payments/" + esc(id) + "\">" + esc(id) + "</a></td><td class=\"type\">"
+              + esc(EventTypes.of(event)) + "</td><td>" + esc(event.getStateAfter().name()) + "</td><td>"
+              + esc(event.getAcquirerId()) + "</td></tr>", "event");
+        })
+        .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat)
+        .mapMaterializedValue(m -> org.apache.pekko.NotUsed.getInstance());
+  }
+
   // --- audit ---------------------------------------------------------------------------------------------
 
   private CompletionStage<HttpResponse> auditPage(HttpRequest request) {
@@ -480,7 +561,8 @@ public final class ConsoleRoutes implements ManagementRouteProvider {
 
   private static String layout(String title, String operator, Operators.Role role, String body) {
     String nav = operator == null ? "" : """
-        <nav><a href="/console">Overview</a><a href="/console/payments">Payments</a>%1$s
+        <nav><a href="/console">Overview</a><a href="/console/payments">Payments</a>
+        <a href="/console/events">Live events</a>%1$s
         <span class="who">%2$s · %3$s</span>
         <form method="post" action="/console/logout" class="inline"><button type="submit" class="link">Log out
         </button></form></nav>""".formatted(role.allows(Operators.Role.ADMIN)
@@ -501,6 +583,7 @@ public final class ConsoleRoutes implements ManagementRouteProvider {
           <header><span class="brand">switch console</span>%s</header>
           <main>%s</main>
           <script src="/console/assets/htmx.min.js"></script>
+          <script src="/console/assets/sse.js"></script>
           <script src="/console/assets/uPlot.iife.min.js"></script>
           <script src="/console/assets/console.js"></script>
         </body>

@@ -179,6 +179,26 @@ class ConsoleBrowserIT {
       assertThat(page.locator("#timeline .type").last()).hasText("dispute_evidence_submitted");
       shot(page, "dispute");
 
+      // A payment made now appears on the live events page as its events are written.
+      page.getByRole(com.microsoft.playwright.options.AriaRole.LINK,
+          new Page.GetByRoleOptions().setName("Live events")).click();
+      page.getByLabel("Acquirer").fill("demo");
+      page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
+          new Page.GetByRoleOptions().setName("Filter")).click();
+      page.waitForSelector("#stream-state[data-connected]");
+      String live;
+      try (SwitchClient client = SwitchClient.connect("127.0.0.1", node.gateway().address().getPort(),
+          Duration.ofSeconds(5))) {
+        assertThat(client.hello("demo", "demo-secret").get(5, TimeUnit.SECONDS).getResult())
+            .isEqualTo(ResultCode.APPROVED);
+        live = captured(client, "live-" + UUID.randomUUID().toString().substring(0, 8));
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+      assertThat(page.locator("#events tr", new Page.LocatorOptions().setHasText(live)).first()).isVisible();
+      assertThat(page.locator("#events")).containsText("captured");
+      shot(page, "events");
+
       // Not an admin: no audit link, and the page itself is refused.
       assertThat(page.getByRole(com.microsoft.playwright.options.AriaRole.LINK,
           new Page.GetByRoleOptions().setName("Audit"))).hasCount(0);
