@@ -14,7 +14,8 @@ document.body.addEventListener("htmx:sseError", function () {
   }
 });
 
-// The overview's chart: authorizations per second, approval rate and authorize p99, sampled every two seconds
+// The overview's chart: authorizations per second (between samples), and the node's approval rate and authorize p99
+// since start, sampled every two seconds
 // from /console/overview/figures and drawn with uPlot. Nothing here runs on pages without a #chart.
 (function () {
   "use strict";
@@ -30,8 +31,8 @@ document.body.addEventListener("htmx:sseError", function () {
     series: [
       {},
       { label: "authorizations/s", stroke: "#1d4ed8", scale: "n" },
-      { label: "approval %", stroke: "#15803d", scale: "%" },
-      { label: "p99 ms", stroke: "#b91c1c", scale: "ms" }
+      { label: "approval % since start", stroke: "#15803d", scale: "%" },
+      { label: "p99 ms since start", stroke: "#b91c1c", scale: "ms" }
     ],
     axes: [{}, { scale: "n" }, { scale: "%", side: 1, grid: { show: false } }]
   }, data, el);

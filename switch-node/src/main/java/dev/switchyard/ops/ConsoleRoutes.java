@@ -75,6 +75,11 @@ import org.slf4j.LoggerFactory;
 public final class ConsoleRoutes implements ManagementRouteProvider {
 
   static final String COOKIE = "switch_operator";
+  private static final Duration SESSION = Duration.ofHours(8);
+  /** Live event streams this node serves at once; beyond, the page is told to come back. */
+  private static final int MAX_STREAMS = 16;
+  private final java.util.concurrent.atomic.AtomicInteger streams = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile dev.switchyard.persistence.TagSlices tags;
   private static final Logger audit = LoggerFactory.getLogger("switch.audit");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Map<String, String> ASSETS = Map.of(
@@ -115,6 +120,15 @@ public final class ConsoleRoutes implements ManagementRouteProvider {
     return relative.equals("/console/login") || relative.startsWith("/console/assets/");
   }
 
+  private static HttpResponse redirect(String location) {
+    return HttpResponse.create().withStatus(StatusCodes.SEE_OTHER).addHeader(Location.create(location));
+  }
+
+  /** {@code value} as one path segment of a URL. */
+  private static String segmentOf(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+
   static HttpResponse toLogin(String basePath) {
     return HttpResponse.create().withStatus(StatusCodes.SEE_OTHER)
         .addHeader(Location.create(basePath + "/console/login"));
@@ -149,11 +163,17 @@ public final class ConsoleRoutes implements ManagementRouteProvider {
         path(segment("payments").slash(segment()), id -> get(() -> parameterMap(q -> extractRequest(r ->
             completeWithFuture(paymentPage(id, q.getOrDefault("done", ""), r)))))),
         pathPrefix(segment("payments").slash(segment()).slash("disputes").slash(segment()), (id, dispute) ->
-            path(segment(), action -> post(() -> formFieldMap(form -> extractRequest(r ->
-                completeWithFuture(answer(id, dispute, action, form, r))))))),
+            path(segment(), action -> post(() -> formFieldMap(form -> extractRequest(r -> settings.readOnly()
+                ? complete(redirect("/console/payments/" + segmentOf(id) + "?done=" + URLEncoder.encode(
+                    "Dispute answers are off while pekko.management.http.route-providers-read-only = true.",
+                    StandardCharsets.UTF_8)))
+                : completeWithFuture(answer(id, dispute, action, form, r))))))),
         path("events", () -> get(() -> parameterMap(q -> extractRequest(r -> complete(page(r, "Live events",
             eventsPage(q))))))),
-        path(segment("events").slash("stream"), () -> get(() -> parameterMap(q -> onSuccess(
+        path(segment("events").slash("stream"), () -> get(() -> parameterMap(q -> streams.get() >= MAX_STREAMS
+            ? complete(OperatorRoutes.error(StatusCodes.SERVICE_UNAVAILABLE, "too many live event pages open on"
+                + " this node; close one"))
+            : onSuccess(
             CompletableFuture.supplyAsync(this::journalHeads, system.dispatchers().lookup(
                 org.apache.pekko.actor.typed.DispatcherSelector.blocking())),
             heads -> completeOK(events(heads, q.getOrDefault("acquirer", "").strip(),
@@ -164,6 +184,10 @@ public final class ConsoleRoutes implements ManagementRouteProvider {
   // --- login ---------------------------------------------------------------------------------------------
 
   private HttpResponse login(Map<String, String> form, HttpRequest request) {
+    if (!sameOrigin(request) || request.getHeader("Origin").map(HttpHeader::value).orElse("").equals("null")) {
+      audit.warn("Console login from another site's page refused, from {}", ManagementSecurity.peer(request));
+      return html(StatusCodes.FORBIDDEN, loginPage("Log in from this console's own page."));
+    }
     Operators operators = NodeServices.get(system).operators();
     String token = form.getOrDefault("token", "").strip();
     Optional<Operators.Operator> who = operators == null || token.isEmpty() ? Optional.empty()
@@ -180,7 +204,9 @@ public final class ConsoleRoutes implements ManagementRouteProvider {
   }
 
   private static HttpCookie cookie(String value) {
-    return HttpCookie.create(COOKIE, value).withPath("/").withHttpOnly(true).withSameSite(SameSite.Strict);
+    // Only the console's paths get it, for a working day at most; then the operator logs in again.
+    return HttpCookie.create(COOKIE, value).withPath("/console").withHttpOnly(true).withSameSite(SameSite.Strict)
+        .withMaxAge(SESSION.toSeconds());
   }
 
   private static String loginPage(String error) {
@@ -231,12 +257,21 @@ public final class ConsoleRoutes implements ManagementRouteProvider {
     ObjectNode stats = GatewayStats.get(system).toJson(NodeServices.get(system).nodeName());
     JsonNode auth = stats.path("authorizations");
     JsonNode latency = stats.path("operations").path("authorize").path("latencyMs");
-    return issuers.issuers().exceptionally(failure -> JSON.createObjectNode()).thenApply(side -> {
+    return issuers.issuers().handle((side, failure) -> {
+      if (failure != null) {
+        alerts.add("The issuer side did not answer: its links are not shown");
+        return JSON.createObjectNode();
+      }
+      return side;
+    }).thenApply(side -> {
       StringBuilder links = new StringBuilder();
       for (JsonNode r : side.path("routes")) {
         String route = r.path("route").asText();
         String breaker = r.path("health").path("breaker").asText();
         long depth = r.path("advices").path("depth").asLong();
+        if (r.path("advices").has("error")) {
+          alerts.add("The store-and-forward queues of " + route + " did not all answer");
+        }
         if (!r.path("state").asText().equals("UP")) {
           alerts.add("Issuer link " + route + " is down");
         }
@@ -340,7 +375,13 @@ public final class ConsoleRoutes implements ManagementRouteProvider {
       JsonNode risk = doc.path("risk");
       if (!risk.isMissingNode()) {
         body.append("<p id=\"risk\">Risk: <strong>").append(esc(risk.path("decision").asText())).append("</strong>,")
-            .append(" score ").append(risk.path("score").asInt()).append("</p>");
+            .append(" score ").append(risk.path("score").asInt());
+        if (!risk.path("reasons").isEmpty()) {
+          List<String> reasons = new ArrayList<>();
+          risk.path("reasons").forEach(r -> reasons.add(r.asText()));
+          body.append(", reasons ").append(esc(String.join(", ", reasons)));
+        }
+        body.append(" (the explanations are on the risk_assessed event below)</p>");
       }
       body.append("</section>");
       body.append(disputes(id, p, operator));
@@ -374,7 +415,7 @@ public final class ConsoleRoutes implements ManagementRouteProvider {
           .append(" · respond by ").append(esc(respondBy(d))).append("</p>");
       if (state.equals("NEEDS_RESPONSE")) {
         if (operator) {
-          String action = "/console/payments/" + esc(id) + "/disputes/" + esc(dispute);
+          String action = "/console/payments/" + esc(segmentOf(id)) + "/disputes/" + esc(segmentOf(dispute));
           b.append("""
               <form method="post" action="%s/evidence" class="inline">
                 <input type="hidden" name="requestId" value="%s">
@@ -444,8 +485,8 @@ public final class ConsoleRoutes implements ManagementRouteProvider {
               ? "Dispute " + dispute + ": " + action + " done; now " + result.at("/payment/dispute/state").asText()
               : "Dispute " + dispute + ": " + action + " refused: " + result.path("reason").asText(
                   result.path("error").asText(result.path("result").asText()));
-          return HttpResponse.create().withStatus(StatusCodes.SEE_OTHER).addHeader(Location.create(
-              "/console/payments/" + id + "?done=" + URLEncoder.encode(message, StandardCharsets.UTF_8)));
+          return redirect("/console/payments/" + segmentOf(id) + "?done="
+              + URLEncoder.encode(message, StandardCharsets.UTF_8));
         });
   }
 
@@ -488,7 +529,10 @@ public final class ConsoleRoutes implements ManagementRouteProvider {
   }
 
   private dev.switchyard.persistence.TagSlices tags() {
-    return dev.switchyard.payment.PaymentSettings.create(system.settings().config()).tags();
+    if (tags == null) {
+      tags = dev.switchyard.payment.PaymentSettings.create(system.settings().config()).tags();
+    }
+    return tags;
   }
 
   /** Every slice's events after {@code heads}, as table rows, filtered by acquirer and event type. */
@@ -512,7 +556,11 @@ public final class ConsoleRoutes implements ManagementRouteProvider {
               + esc(event.getAcquirerId()) + "</td></tr>", "event");
         })
         .keepAlive(Duration.ofSeconds(15), ServerSentEvent::heartbeat)
-        .mapMaterializedValue(m -> org.apache.pekko.NotUsed.getInstance());
+        .watchTermination((m, done) -> {
+          streams.incrementAndGet();
+          done.whenComplete((d, failure) -> streams.decrementAndGet());
+          return org.apache.pekko.NotUsed.getInstance();
+        });
   }
 
   // --- audit ---------------------------------------------------------------------------------------------

@@ -53,12 +53,19 @@ final class OpenApiCompatibility {
   private void compareOperation(String at, JsonNode then, JsonNode now) {
     int roleThen = ROLES.indexOf(then.path("x-switch-role").asText("open"));
     int roleNow = ROLES.indexOf(now.path("x-switch-role").asText("open"));
-    if (roleNow > roleThen) {
+    if (roleNow < 0) {
+      breaks.add(at + " needs an unknown role " + now.path("x-switch-role").asText());
+    } else if (roleNow > roleThen) {
       breaks.add(at + " needs role " + ROLES.get(roleNow) + " where " + ROLES.get(roleThen) + " was enough");
     }
     for (JsonNode p : now.path("parameters")) {
       if (p.path("required").asBoolean(false) && !hasParameter(then, p, true)) {
         breaks.add(at + " newly requires parameter " + p.path("name").asText());
+      }
+    }
+    for (JsonNode p : then.path("parameters")) {
+      if (!hasParameter(now, p, false)) {
+        breaks.add(at + " no longer takes parameter " + p.path("name").asText());
       }
     }
     if (now.path("requestBody").path("required").asBoolean(false)
@@ -69,7 +76,15 @@ final class OpenApiCompatibility {
         types.hasNext(); ) {
       Map.Entry<String, JsonNode> type = types.next();
       JsonNode before = then.path("requestBody").path("content").path(type.getKey()).path("schema");
-      newlyRequired(at + " body", resolve(released, before), resolve(current, type.getValue().path("schema")));
+      if (!before.isMissingNode()) {
+        newlyRequired(at + " body", resolve(released, before), resolve(current, type.getValue().path("schema")));
+      }
+    }
+    for (Iterator<String> types = then.path("requestBody").path("content").fieldNames(); types.hasNext(); ) {
+      String type = types.next();
+      if (now.path("requestBody").path("content").path(type).isMissingNode()) {
+        breaks.add(at + " no longer takes a " + type + " body");
+      }
     }
     for (Iterator<Map.Entry<String, JsonNode>> codes = then.path("responses").fields(); codes.hasNext(); ) {
       Map.Entry<String, JsonNode> code = codes.next();
@@ -102,8 +117,9 @@ final class OpenApiCompatibility {
 
   /** A response schema: what a client reads must still be there, with its type, and still always there. */
   private void compareResponse(String at, JsonNode thenRaw, JsonNode nowRaw) {
-    String key = at + "|" + thenRaw.path("$ref").asText() + "|" + nowRaw.path("$ref").asText();
-    if (!compared.add(key) && (thenRaw.has("$ref") || nowRaw.has("$ref"))) {
+    // A referenced pair is compared once: self-referencing schemas end, and each break is said once.
+    if ((thenRaw.has("$ref") || nowRaw.has("$ref"))
+        && !compared.add(thenRaw.path("$ref").asText() + "|" + nowRaw.path("$ref").asText())) {
       return;
     }
     JsonNode then = resolve(released, thenRaw);

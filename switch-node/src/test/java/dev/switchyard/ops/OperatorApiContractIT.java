@@ -56,6 +56,8 @@ class OperatorApiContractIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final Path RELEASED = Path.of("src/test/resources/contracts/operator-api.released.json");
+  private static final String VIEWER = "vera-" + UUID.randomUUID();
+  private static final String OPERATOR = "olga-" + UUID.randomUUID();
 
   @TempDir static Path dir;
   static SwitchNode node;
@@ -73,7 +75,11 @@ class OperatorApiContractIT {
         "pekko.management.http.route-providers-read-only", false,
         "switch.metrics.enabled", false,
         "switch.data-dir", dir.toString(),
-        "switch.gateway.port", 0))));
+        "switch.gateway.port", 0,
+        "switch.operator.operators.vera.token", dev.switchyard.payment.SaltedSecret.hash(VIEWER),
+        "switch.operator.operators.vera.role", "viewer",
+        "switch.operator.operators.olga.token", dev.switchyard.payment.SaltedSecret.hash(OPERATOR),
+        "switch.operator.operators.olga.role", "operator"))));
     document = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(node.managementUri() + "/openapi.json"))
         .build(), HttpResponse.BodyHandlers.ofString()).body());
     try (SwitchClient client = SwitchClient.connect("127.0.0.1", node.gateway().address().getPort(),
@@ -181,8 +187,9 @@ class OperatorApiContractIT {
     for (String op : documented) {
       String method = op.substring(0, op.indexOf(' '));
       String template = op.substring(op.indexOf(' ') + 1);
-      if (document.at("/paths/" + template.replace("~", "~0").replace("/", "~1") + "/" + method + "/security")
-          .isEmpty()) {
+      JsonNode security = document.at("/paths/" + template.replace("~", "~0").replace("/", "~1") + "/" + method
+          + "/security");
+      if (security.isArray() && security.isEmpty()) {
         continue;
       }
       String concrete = template.replace("{id}", payment).replace("{dispute}", "CB-1")
@@ -193,6 +200,21 @@ class OperatorApiContractIT {
           HttpResponse.BodyHandlers.ofString());
       validate(op, template, method, r, "application/json");
       assertThat(r.statusCode()).as(op).isEqualTo(401);
+      // The role the document names is the least one let in: each lesser role is refused, as documented.
+      String role = document.at("/paths/" + template.replace("~", "~0").replace("/", "~1") + "/" + method
+          + "/x-switch-role").asText();
+      List<String> lesser = switch (role) {
+        case "admin" -> List.of(VIEWER, OPERATOR);
+        case "operator" -> List.of(VIEWER);
+        default -> List.of();
+      };
+      for (String token : lesser) {
+        HttpResponse<String> refused = HTTP.send(OperatorHttp.request(node.managementUri() + concrete, token)
+            .method(method.toUpperCase(), HttpRequest.BodyPublishers.noBody()).build(),
+            HttpResponse.BodyHandlers.ofString());
+        validate(op, template, method, refused, "application/json");
+        assertThat(refused.statusCode()).as(op + " with a lesser role").isEqualTo(403);
+      }
     }
   }
 

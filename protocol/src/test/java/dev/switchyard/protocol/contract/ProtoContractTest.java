@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Today's {@code .proto} contracts against the released ones, committed as {@code contracts/switchyard-v1.txtpb}:
  * acquirers, issuers' adapters, the back office and the journal (events written years ago are read today) all
- * rely on them. A release records the contracts with {@code mvn test -pl protocol -Dcontracts.release=true}.
+ * rely on them. A release records the contracts with
+ * {@code mvn test -pl protocol -Dtest=ProtoContractTest -Dcontracts.release=true}.
  */
 class ProtoContractTest {
 
@@ -52,6 +53,11 @@ class ProtoContractTest {
           + " hand.\n" + TextFormat.printer().printToString(current()), StandardCharsets.UTF_8);
     }
     assertThat(Files.exists(RELEASED)).as(RELEASED + " is the released contracts").isTrue();
+    // Every contract file is guarded: a new .proto file must be added to current() above.
+    try (var files = Files.list(Path.of("src/main/protobuf/switchyard/v1"))) {
+      assertThat(current().getFileList()).extracting(f -> Path.of(f.getName()).getFileName().toString())
+          .containsExactlyInAnyOrderElementsOf(files.map(f -> f.getFileName().toString()).toList());
+    }
     assertThat(WireCompatibility.breaks(released(), current())).isEmpty();
   }
 

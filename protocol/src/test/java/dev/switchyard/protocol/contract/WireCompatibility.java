@@ -13,9 +13,9 @@ import java.util.Map;
 
 /**
  * What a change of the {@code .proto} contracts breaks for a peer built on the released ones: a message or enum
- * gone, a field or value gone without its number and name reserved, a field renumbered, retyped, renamed (the JSON
- * forms use names) or made repeated, a reserved number or name used again. Adding fields, values and messages breaks
- * nothing.
+ * gone, a field or value gone without its number and name reserved, a field renumbered, retyped, renamed or given
+ * another JSON name (the JSON forms use names), made repeated or moved into or out of a oneof, a reserved number or
+ * name used again. Adding fields, values and messages breaks nothing.
  */
 final class WireCompatibility {
 
@@ -72,6 +72,13 @@ final class WireCompatibility {
       }
       if (is.getLabel() != was.getLabel()) {
         breaks.add(at + " changes from " + was.getLabel() + " to " + is.getLabel());
+      }
+      if (is.hasOneofIndex() != was.hasOneofIndex()
+          || is.getProto3Optional() != was.getProto3Optional()) {
+        breaks.add(at + " moves into or out of a oneof, or changes its presence");
+      }
+      if (!is.getJsonName().equals(was.getJsonName())) {
+        breaks.add(at + " changes its JSON name from " + was.getJsonName() + " to " + is.getJsonName());
       }
     }
     for (FieldDescriptorProto is : now.getFieldList()) {
