@@ -82,13 +82,14 @@ public final class ConsoleRoutes implements ManagementRouteProvider {
   private volatile dev.switchyard.persistence.TagSlices tags;
   private static final Logger audit = LoggerFactory.getLogger("switch.audit");
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String HTMX = WebJars.dir("org.webjars.npm", "htmx.org");
+  private static final String HTMX_SSE = WebJars.dir("org.webjars.npm", "htmx-ext-sse");
+  private static final String UPLOT = WebJars.dir("org.webjars.npm", "uplot");
   private static final Map<String, String> ASSETS = Map.of(
-      "htmx.min.js", "META-INF/resources/webjars/htmx.org/" + webJar("org.webjars.npm", "htmx.org")
-          + "/dist/htmx.min.js",
-      "uPlot.iife.min.js", "META-INF/resources/webjars/uplot/" + webJar("org.webjars.npm", "uplot")
-          + "/dist/uPlot.iife.min.js",
-      "uPlot.min.css", "META-INF/resources/webjars/uplot/" + webJar("org.webjars.npm", "uplot") + "/dist/uPlot.min.css",
-      "sse.js", "META-INF/resources/webjars/htmx-ext-sse/" + webJar("org.webjars.npm", "htmx-ext-sse") + "/sse.js",
+      "htmx.min.js", HTMX + "dist/htmx.min.js",
+      "uPlot.iife.min.js", UPLOT + "dist/uPlot.iife.min.js",
+      "uPlot.min.css", UPLOT + "dist/uPlot.min.css",
+      "sse.js", HTMX_SSE + "sse.js",
       "console.css", "console/console.css",
       "console.js", "console/console.js");
   /**
@@ -676,19 +677,5 @@ public final class ConsoleRoutes implements ManagementRouteProvider {
       }
     }
     return b.toString();
-  }
-
-  private static String webJar(String group, String artifact) {
-    java.util.Properties pom = new java.util.Properties();
-    try (var in = ConsoleRoutes.class.getClassLoader()
-        .getResourceAsStream("META-INF/maven/" + group + "/" + artifact + "/pom.properties")) {
-      if (in == null) {
-        throw new IllegalStateException("the " + artifact + " WebJar is missing from the classpath");
-      }
-      pom.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return pom.getProperty("version");
   }
 }

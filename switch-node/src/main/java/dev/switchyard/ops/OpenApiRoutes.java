@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -39,7 +38,7 @@ public final class OpenApiRoutes implements ManagementRouteProvider {
   }
 
   private static final byte[] DOCUMENT = resource("openapi/operator-api.json");
-  private static final String SWAGGER_UI = "META-INF/resources/webjars/swagger-ui/" + webJarVersion() + "/";
+  private static final String SWAGGER_UI = WebJars.dir("org.webjars", "swagger-ui");
   private static final Set<String> ASSETS = Set.of("swagger-ui.css", "swagger-ui-bundle.js", "favicon-32x32.png");
   /** Swagger UI styles its elements inline; its scripts and everything else come from this port only. */
   private static final List<org.apache.pekko.http.javadsl.model.HttpHeader> UI_HEADERS = List.of(RawHeader.create(
@@ -69,19 +68,5 @@ public final class OpenApiRoutes implements ManagementRouteProvider {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static String webJarVersion() {
-    Properties pom = new Properties();
-    try (InputStream in = OpenApiRoutes.class.getClassLoader()
-        .getResourceAsStream("META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
-      if (in == null) {
-        throw new IllegalStateException("the swagger-ui WebJar is missing from the classpath");
-      }
-      pom.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return pom.getProperty("version");
   }
 }

@@ -12,25 +12,13 @@ import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.FormData;
 import com.microsoft.playwright.options.RequestOptions;
 import com.typesafe.config.ConfigFactory;
-import dev.switchyard.gateway.GatewayIT;
 import dev.switchyard.node.SwitchNode;
-import dev.switchyard.payment.Money;
-import dev.switchyard.payment.Outcome;
-import dev.switchyard.payment.PaymentCommand;
-import dev.switchyard.payment.PaymentEntity;
-import dev.switchyard.payment.Reply;
 import dev.switchyard.payment.SaltedSecret;
-import dev.switchyard.protocol.client.SwitchClient;
-import dev.switchyard.protocol.v1.AcquirerResponse;
-import dev.switchyard.protocol.v1.ResultCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,32 +68,15 @@ class ConsoleBrowserIT {
     c.put("switch.operator.operators.olga.role", "operator");
     node = SwitchNode.start(SwitchNode.loadConfig("local", ConfigFactory.parseMap(c)));
     base = node.managementUri();
-    try (SwitchClient client = SwitchClient.connect("127.0.0.1", node.gateway().address().getPort(),
-        Duration.ofSeconds(5))) {
-      assertThat(client.hello("demo", "demo-secret").get(5, TimeUnit.SECONDS).getResult())
-          .isEqualTo(ResultCode.APPROVED);
-      reference = "order-" + UUID.randomUUID().toString().substring(0, 8);
-      captured(client, reference);
-      disputed = captured(client, "order-" + UUID.randomUUID().toString().substring(0, 8));
-    }
-    Reply opened = ClusterSharding.get(node.system()).entityRefFor(PaymentEntity.ENTITY_KEY, disputed)
-        .<Reply>ask(r -> new PaymentCommand.OpenDispute("net-1", "CB-42", Money.of(2_500, "EUR"), "10.4", 30, r),
-            Duration.ofSeconds(10)).toCompletableFuture().get(15, TimeUnit.SECONDS);
-    assertThat(opened.outcome()).isEqualTo(Outcome.APPROVED);
+    reference = "order-" + UUID.randomUUID().toString().substring(0, 8);
+    TestPayments.captured(node, reference, 2_500);
+    disputed = TestPayments.captured(node, "order-" + UUID.randomUUID().toString().substring(0, 8), 2_500);
+    TestPayments.openDispute(node, disputed, "net-1", "CB-42", 2_500, "10.4");
     Files.createDirectories(SHOTS);
     playwright = Playwright.create(new Playwright.CreateOptions()
         .setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
     browser = playwright.chromium().launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM)
         .setHeadless(true));
-  }
-
-  private static String captured(SwitchClient client, String ref) throws Exception {
-    AcquirerResponse auth = client.send(GatewayIT.authorize(ref, 2_500)).get(10, TimeUnit.SECONDS);
-    assertThat(auth.getResult()).isEqualTo(ResultCode.APPROVED);
-    String id = auth.getPayment().getPaymentId();
-    assertThat(client.send(GatewayIT.capture(id, 2_500, true)).get(10, TimeUnit.SECONDS).getResult())
-        .isEqualTo(ResultCode.APPROVED);
-    return id;
   }
 
   @AfterAll
@@ -136,7 +107,7 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  void aWrongTokenIsRefusedAndAnOperatorSeesTheClusterFindsAPaymentAndAnswersADispute() {
+  void aWrongTokenIsRefusedAndAnOperatorSeesTheClusterFindsAPaymentAndAnswersADispute() throws Exception {
     try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 900))) {
       Page refused = logIn(context, "not-a-token");
       assertThat(refused.getByRole(com.microsoft.playwright.options.AriaRole.ALERT))
@@ -186,15 +157,7 @@ class ConsoleBrowserIT {
       page.getByRole(com.microsoft.playwright.options.AriaRole.BUTTON,
           new Page.GetByRoleOptions().setName("Filter")).click();
       page.waitForSelector("#stream-state[data-connected]");
-      String live;
-      try (SwitchClient client = SwitchClient.connect("127.0.0.1", node.gateway().address().getPort(),
-          Duration.ofSeconds(5))) {
-        assertThat(client.hello("demo", "demo-secret").get(5, TimeUnit.SECONDS).getResult())
-            .isEqualTo(ResultCode.APPROVED);
-        live = captured(client, "live-" + UUID.randomUUID().toString().substring(0, 8));
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
+      String live = TestPayments.captured(node, "live-" + UUID.randomUUID().toString().substring(0, 8), 2_500);
       assertThat(page.locator("#events tr", new Page.LocatorOptions().setHasText(live)).first()).isVisible();
       assertThat(page.locator("#events")).containsText("captured");
       shot(page, "events");
@@ -207,21 +170,9 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  void aViewerReadsADisputeButCannotAnswerItAndAnAdminSeesItInTheAudit() {
-    String other = "order-" + UUID.randomUUID().toString().substring(0, 8);
-    String id;
-    try (SwitchClient client = SwitchClient.connect("127.0.0.1", node.gateway().address().getPort(),
-        Duration.ofSeconds(5))) {
-      assertThat(client.hello("demo", "demo-secret").get(5, TimeUnit.SECONDS).getResult())
-          .isEqualTo(ResultCode.APPROVED);
-      id = captured(client, other);
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
-    Reply opened = ClusterSharding.get(node.system()).entityRefFor(PaymentEntity.ENTITY_KEY, id)
-        .<Reply>ask(r -> new PaymentCommand.OpenDispute("net-2", "CB-7", Money.of(2_500, "EUR"), "13.1", 30, r),
-            Duration.ofSeconds(10)).toCompletableFuture().join();
-    assertThat(opened.outcome()).isEqualTo(Outcome.APPROVED);
+  void aViewerReadsADisputeButCannotAnswerItAndAnAdminSeesItInTheAudit() throws Exception {
+    String id = TestPayments.captured(node, "order-" + UUID.randomUUID().toString().substring(0, 8), 2_500);
+    TestPayments.openDispute(node, id, "net-2", "CB-7", 2_500, "13.1");
     try (BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844))) {
       Page page = logIn(context, VIEWER);
       assertThat(page.locator(".who")).hasText("vera · viewer");

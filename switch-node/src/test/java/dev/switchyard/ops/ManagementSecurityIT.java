@@ -6,17 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
-import dev.switchyard.gateway.GatewayIT;
 import dev.switchyard.node.SwitchNode;
-import dev.switchyard.payment.Money;
-import dev.switchyard.payment.Outcome;
-import dev.switchyard.payment.PaymentCommand;
-import dev.switchyard.payment.PaymentEntity;
-import dev.switchyard.payment.Reply;
 import dev.switchyard.payment.SaltedSecret;
-import dev.switchyard.protocol.client.SwitchClient;
-import dev.switchyard.protocol.v1.AcquirerResponse;
-import dev.switchyard.protocol.v1.ResultCode;
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
 import java.net.URI;
@@ -36,11 +27,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import org.apache.pekko.cluster.MemberStatus;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -326,22 +315,8 @@ class ManagementSecurityIT {
 
   /** A captured payment of the demo acquirer with chargeback {@code disputeId} open, as the network opens one. */
   private static String disputedPayment(String disputeId) throws Exception {
-    String id;
-    try (SwitchClient client = SwitchClient.connect("127.0.0.1", node.gateway().address().getPort(),
-        Duration.ofSeconds(5))) {
-      assertThat(client.hello("demo", "demo-secret").get(5, TimeUnit.SECONDS).getResult())
-          .isEqualTo(ResultCode.APPROVED);
-      AcquirerResponse auth = client.send(GatewayIT.authorize("ops-" + UUID.randomUUID(), 5_000))
-          .get(10, TimeUnit.SECONDS);
-      assertThat(auth.getResult()).isEqualTo(ResultCode.APPROVED);
-      id = auth.getPayment().getPaymentId();
-      assertThat(client.send(GatewayIT.capture(id, 5_000, true)).get(10, TimeUnit.SECONDS).getResult())
-          .isEqualTo(ResultCode.APPROVED);
-    }
-    Reply opened = ClusterSharding.get(node.system()).entityRefFor(PaymentEntity.ENTITY_KEY, id)
-        .<Reply>ask(r -> new PaymentCommand.OpenDispute("net-" + disputeId, disputeId, Money.of(5_000, "EUR"),
-            "10.4", 30, r), Duration.ofSeconds(10)).toCompletableFuture().get(15, TimeUnit.SECONDS);
-    assertThat(opened.outcome()).isEqualTo(Outcome.APPROVED);
+    String id = TestPayments.captured(node, "ops-" + UUID.randomUUID(), 5_000);
+    TestPayments.openDispute(node, id, "net-" + disputeId, disputeId, 5_000, "10.4");
     return id;
   }
 

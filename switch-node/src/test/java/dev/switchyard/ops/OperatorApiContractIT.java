@@ -9,16 +9,7 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import com.typesafe.config.ConfigFactory;
-import dev.switchyard.gateway.GatewayIT;
 import dev.switchyard.node.SwitchNode;
-import dev.switchyard.payment.Money;
-import dev.switchyard.payment.Outcome;
-import dev.switchyard.payment.PaymentCommand;
-import dev.switchyard.payment.PaymentEntity;
-import dev.switchyard.payment.Reply;
-import dev.switchyard.protocol.client.SwitchClient;
-import dev.switchyard.protocol.v1.AcquirerResponse;
-import dev.switchyard.protocol.v1.ResultCode;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.net.URI;
@@ -37,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,27 +71,9 @@ class OperatorApiContractIT {
         "switch.operator.operators.olga.role", "operator"))));
     document = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(node.managementUri() + "/openapi.json"))
         .build(), HttpResponse.BodyHandlers.ofString()).body());
-    try (SwitchClient client = SwitchClient.connect("127.0.0.1", node.gateway().address().getPort(),
-        Duration.ofSeconds(5))) {
-      assertThat(client.hello("demo", "demo-secret").get(5, TimeUnit.SECONDS).getResult())
-          .isEqualTo(ResultCode.APPROVED);
-      payment = captured(client);
-      disputed = captured(client);
-    }
-    Reply opened = ClusterSharding.get(node.system()).entityRefFor(PaymentEntity.ENTITY_KEY, disputed)
-        .<Reply>ask(r -> new PaymentCommand.OpenDispute("net-1", "CB-1", Money.of(3_000, "EUR"), "10.4", 30, r),
-            Duration.ofSeconds(10)).toCompletableFuture().get(15, TimeUnit.SECONDS);
-    assertThat(opened.outcome()).isEqualTo(Outcome.APPROVED);
-  }
-
-  private static String captured(SwitchClient client) throws Exception {
-    AcquirerResponse auth = client.send(GatewayIT.authorize("api-" + UUID.randomUUID(), 3_000))
-        .get(10, TimeUnit.SECONDS);
-    assertThat(auth.getResult()).isEqualTo(ResultCode.APPROVED);
-    String id = auth.getPayment().getPaymentId();
-    assertThat(client.send(GatewayIT.capture(id, 3_000, true)).get(10, TimeUnit.SECONDS).getResult())
-        .isEqualTo(ResultCode.APPROVED);
-    return id;
+    payment = TestPayments.captured(node, "api-" + UUID.randomUUID(), 3_000);
+    disputed = TestPayments.captured(node, "api-" + UUID.randomUUID(), 3_000);
+    TestPayments.openDispute(node, disputed, "net-1", "CB-1", 3_000, "10.4");
   }
 
   @AfterAll
